@@ -1,0 +1,90 @@
+//! Pending WebAuthn ceremonies: server-side, single-use, expiring after five minutes.
+//!
+//! Each ceremony lives under its own random id in the user's Durable Object, so a second
+//! ceremony never overwrites the first, and taking one deletes it before it is checked, so a
+//! replayed or failed response finds nothing to use.
+
+use crate::error::AppError;
+use crate::keys::user_object as keys;
+use crate::storage::{Store, get_json, put_json};
+use elevate_shared::api::ErrorCode;
+use elevate_shared::ids::{CeremonyId, DisplayName, Username};
+use elevate_shared::time::{DurationMs, UnixMillis};
+use serde::{Deserialize, Serialize};
+use webauthn_rs::prelude::PasskeyAuthentication;
+
+/// How long a started ceremony stays usable.
+pub(crate) const CEREMONY_TTL: DurationMs = DurationMs::from_mins(5);
+/// At most this many ceremonies wait per user; starting another evicts the oldest, so nobody can
+/// fill a victim's object by starting sign-ins in their name.
+pub(crate) const MAX_PENDING: usize = 16;
+
+/// What a ceremony is for. A response is only accepted by the step it was started for.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) enum Purpose {
+    /// First-run enrolment of the first administrator.
+    Bootstrap { username: Username, display_name: DisplayName },
+    /// A signed-in person adds a passkey.
+    AddPasskey,
+    /// Sign-in with a passkey.
+    SignIn,
+}
+
+/// The server's half of a ceremony.
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) enum Pending {
+    Registration { challenge: Vec<u8>, algorithms: Vec<i64> },
+    Authentication { state: PasskeyAuthentication },
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) struct Ceremony {
+    pub purpose: Purpose,
+    pub expires_at: UnixMillis,
+    pub pending: Pending,
+}
+
+/// Stores a new ceremony, dropping expired ones and evicting the oldest beyond [`MAX_PENDING`].
+pub(crate) async fn put(
+    store: &impl Store,
+    id: &CeremonyId,
+    purpose: Purpose,
+    pending: Pending,
+    now: UnixMillis,
+) -> Result<(), AppError> {
+    let mut live: Vec<(UnixMillis, String)> = Vec::new();
+    for key in store.list(keys::CEREMONY_PREFIX).await? {
+        match get_json::<Ceremony>(store, &key).await? {
+            Some(c) if c.expires_at > now => live.push((c.expires_at, key)),
+            _ => {
+                store.delete(&key).await?;
+            }
+        }
+    }
+    live.sort();
+    let excess = (live.len() + 1).saturating_sub(MAX_PENDING);
+    for (_, key) in live.into_iter().take(excess) {
+        store.delete(&key).await?;
+    }
+    let ceremony = Ceremony { purpose, expires_at: now.plus(CEREMONY_TTL), pending };
+    put_json(store, &keys::ceremony(id), &ceremony).await
+}
+
+/// Removes and returns a live ceremony. Unknown, used and expired ceremonies are one error, so
+/// a caller learns nothing from the difference.
+pub(crate) async fn take(store: &impl Store, id: &CeremonyId, now: UnixMillis) -> Result<Ceremony, AppError> {
+    let key = keys::ceremony(id);
+    let found = get_json::<Ceremony>(store, &key).await?;
+    store.delete(&key).await?;
+    match found {
+        Some(c) if c.expires_at > now => Ok(c),
+        _ => Err(not_found()),
+    }
+}
+
+pub(crate) fn not_found() -> AppError {
+    AppError::api(
+        ErrorCode::CeremonyNotFound,
+        "This sign-in or enrolment step has expired or was already used. Start again.",
+    )
+}

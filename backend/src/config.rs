@@ -1,0 +1,120 @@
+//! The deployment's configuration, read from `wrangler.toml` vars and secrets, never from code.
+//!
+//! Built from a lookup function so that parsing and validation are tested natively.
+
+use crate::error::AppError;
+use elevate_shared::api::auth::BootstrapSecret;
+use subtle::ConstantTimeEq;
+use url::Url;
+
+pub(crate) mod var {
+    pub const RP_ID: &str = "RP_ID";
+    pub const RP_ORIGIN: &str = "RP_ORIGIN";
+    pub const RP_NAME: &str = "RP_NAME";
+    pub const BOOTSTRAP_SECRET: &str = "BOOTSTRAP_SECRET";
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct Config {
+    /// The WebAuthn relying party id: the registrable domain the portal is served from.
+    pub rp_id: String,
+    /// The exact origin the portal is served from; WebAuthn responses and state-changing requests
+    /// must come from it.
+    pub origin: Url,
+    pub rp_name: String,
+    /// The first-run enrolment secret; absent means first-run enrolment is impossible.
+    pub bootstrap_secret: Option<Redacted>,
+}
+
+/// A secret string that never prints.
+#[derive(Clone)]
+pub(crate) struct Redacted(String);
+
+impl std::fmt::Debug for Redacted {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("<redacted>")
+    }
+}
+
+impl Config {
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, AppError> {
+        let required = |name: &str| {
+            lookup(name)
+                .filter(|v| !v.trim().is_empty())
+                .ok_or_else(|| AppError::internal(format!("configuration variable {name} is not set")))
+        };
+        let rp_id = required(var::RP_ID)?;
+        let origin_text = required(var::RP_ORIGIN)?;
+        let origin = Url::parse(&origin_text)
+            .map_err(|e| AppError::internal(format!("{} is not a URL: {e}", var::RP_ORIGIN)))?;
+        if origin.host_str() != Some(rp_id.as_str())
+            && !origin.host_str().is_some_and(|h| h.ends_with(&format!(".{rp_id}")))
+        {
+            return Err(AppError::internal(format!(
+                "{} host must be {rp_id} or a subdomain of it",
+                var::RP_ORIGIN
+            )));
+        }
+        let rp_name = lookup(var::RP_NAME).unwrap_or_else(|| "Elevate".to_owned());
+        // A short secret could be guessed; refuse to run first-run enrolment with one.
+        let bootstrap_secret = lookup(var::BOOTSTRAP_SECRET).filter(|s| s.len() >= 16).map(Redacted);
+        Ok(Self { rp_id, origin, rp_name, bootstrap_secret })
+    }
+
+    /// The origin as browsers serialise it in `Origin` headers and client data.
+    pub fn origin_text(&self) -> String {
+        self.origin.origin().ascii_serialization()
+    }
+
+    /// Compares an offered bootstrap secret in constant time.
+    pub fn bootstrap_secret_matches(&self, offered: &BootstrapSecret) -> bool {
+        match &self.bootstrap_secret {
+            None => false,
+            Some(Redacted(expected)) => {
+                expected.len() == offered.0.len()
+                    && bool::from(expected.as_bytes().ct_eq(offered.0.as_bytes()))
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn config(pairs: &[(&str, &str)]) -> Result<Config, AppError> {
+        let map: HashMap<String, String> =
+            pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
+        Config::from_lookup(|k| map.get(k).cloned())
+    }
+
+    #[test]
+    fn origin_must_belong_to_the_rp_id() {
+        assert!(config(&[("RP_ID", "localhost"), ("RP_ORIGIN", "http://localhost:8787")]).is_ok());
+        assert!(config(&[("RP_ID", "example.com"), ("RP_ORIGIN", "https://pim.example.com")]).is_ok());
+        assert!(config(&[("RP_ID", "example.com"), ("RP_ORIGIN", "https://evilexample.com")]).is_err());
+        assert!(config(&[("RP_ID", "localhost")]).is_err());
+    }
+
+    #[test]
+    fn bootstrap_secret_is_compared_exactly_and_short_ones_are_ignored() {
+        let c = config(&[
+            ("RP_ID", "localhost"),
+            ("RP_ORIGIN", "http://localhost:8787"),
+            ("BOOTSTRAP_SECRET", "0123456789abcdef0123"),
+        ])
+        .unwrap();
+        assert!(c.bootstrap_secret_matches(&BootstrapSecret("0123456789abcdef0123".into())));
+        assert!(!c.bootstrap_secret_matches(&BootstrapSecret("0123456789abcdef012".into())));
+        assert!(!c.bootstrap_secret_matches(&BootstrapSecret(String::new())));
+        let short = config(&[
+            ("RP_ID", "localhost"),
+            ("RP_ORIGIN", "http://localhost:8787"),
+            ("BOOTSTRAP_SECRET", "short"),
+        ])
+        .unwrap();
+        assert!(!short.bootstrap_secret_matches(&BootstrapSecret("short".into())));
+        assert_eq!(format!("{:?}", c.bootstrap_secret), "Some(<redacted>)");
+    }
+}

@@ -1,0 +1,233 @@
+//! First-run enrolment, passkey sign-in and sign-out, and the signed-in person.
+
+use super::Ctx;
+use crate::ceremony::Purpose;
+use crate::directory::{Directory, UserRecord};
+use crate::edge::{adapters::Kv, http, stubs};
+use crate::error::AppError;
+use crate::keys::binding;
+use crate::rpc::{TenantCall, TenantReply, UserCall, UserReply, unexpected};
+use crate::session::{self, ABSOLUTE_LIFETIME, SessionRecord, SessionToken};
+use crate::tenant_object;
+use crate::user_object::{Identity, RegistrationKind};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use elevate_shared::api::ErrorCode;
+use elevate_shared::api::auth::{
+    AddPasskeyStart, AuthenticationStarted, BootstrapStart, BootstrapStatus, Me, PasskeySummary,
+    RegistrationFinish, RegistrationStarted, SignInFinish, SignInStart,
+};
+use worker::{Request, Response};
+
+/// A request made by a signed-in person; only [`authenticate`] makes one.
+struct SignedIn {
+    user: UserRecord,
+    session: SessionRecord,
+    token: SessionToken,
+}
+
+async fn authenticate(ctx: &Ctx<'_>, req: &Request) -> Result<SignedIn, AppError> {
+    let (user_id, token) = http::session_cookie(req).ok_or_else(session::unauthenticated)?;
+    let session =
+        match stubs::user(ctx.env, &user_id, UserCall::CheckSession { token: token.clone(), now: ctx.now })
+            .await?
+        {
+            UserReply::Session(s) => s,
+            other => return Err(unexpected(&other)),
+        };
+    let user = directory(ctx)?;
+    let user = Directory { kv: &user }.user(&user_id).await?.ok_or_else(session::unauthenticated)?;
+    Ok(SignedIn { user, session, token })
+}
+
+fn directory(ctx: &Ctx<'_>) -> Result<Kv, AppError> {
+    Ok(Kv(ctx.env.kv(binding::DIRECTORY_KV)?))
+}
+
+async fn bootstrap_open(ctx: &Ctx<'_>) -> Result<bool, AppError> {
+    match stubs::tenant(ctx.env, TenantCall::BootstrapOpen).await? {
+        TenantReply::BootstrapOpen(open) => Ok(open),
+        other => Err(unexpected(&other)),
+    }
+}
+
+pub(crate) async fn bootstrap_status(ctx: &Ctx<'_>) -> Result<Response, AppError> {
+    http::json(200, &BootstrapStatus { open: bootstrap_open(ctx).await? })
+}
+
+pub(crate) async fn bootstrap_start(ctx: &Ctx<'_>, req: &mut Request) -> Result<Response, AppError> {
+    let body: BootstrapStart = http::read_json(req).await?;
+    if !bootstrap_open(ctx).await? {
+        return Err(tenant_object::closed());
+    }
+    if !ctx.config.bootstrap_secret_matches(&body.secret) {
+        return Err(AppError::api(ErrorCode::BootstrapSecretInvalid, "The bootstrap secret is not right."));
+    }
+    let kv = directory(ctx)?;
+    Directory { kv: &kv }.ensure_username_free(&body.username).await?;
+    let identity = Identity {
+        user_id: crate::random::user_id()?,
+        username: body.username.clone(),
+        display_name: body.display_name.clone(),
+    };
+    let purpose = Purpose::Bootstrap { username: body.username, display_name: body.display_name };
+    let call = UserCall::StartRegistration { identity: identity.clone(), purpose, now: ctx.now };
+    registration_started(ctx, identity, call).await
+}
+
+async fn registration_started(
+    ctx: &Ctx<'_>,
+    identity: Identity,
+    call: UserCall,
+) -> Result<Response, AppError> {
+    match stubs::user(ctx.env, &identity.user_id, call).await? {
+        UserReply::RegistrationStarted { ceremony_id, options } => http::json(
+            200,
+            &RegistrationStarted { user_id: identity.user_id, ceremony_id, options: *options },
+        ),
+        other => Err(unexpected(&other)),
+    }
+}
+
+/// Verifies the registration in the user's object, which stores the passkey.
+async fn finish_registration(
+    ctx: &Ctx<'_>,
+    body: RegistrationFinish,
+    kind: RegistrationKind,
+) -> Result<(PasskeySummary, Purpose), AppError> {
+    let kv = directory(ctx)?;
+    Directory { kv: &kv }.ensure_credential_new(&URL_SAFE_NO_PAD.encode(&body.credential.raw_id)).await?;
+    let call = UserCall::FinishRegistration {
+        ceremony_id: body.ceremony_id,
+        kind,
+        name: body.name,
+        credential: Box::new(body.credential),
+        now: ctx.now,
+    };
+    match stubs::user(ctx.env, &body.user_id, call).await? {
+        UserReply::Registered { passkey, purpose } => {
+            Directory { kv: &kv }.record_credential(&passkey.credential_id, &body.user_id).await?;
+            Ok((passkey, purpose))
+        }
+        other => Err(unexpected(&other)),
+    }
+}
+
+pub(crate) async fn bootstrap_finish(ctx: &Ctx<'_>, req: &mut Request) -> Result<Response, AppError> {
+    let body: RegistrationFinish = http::read_json(req).await?;
+    if !bootstrap_open(ctx).await? {
+        return Err(tenant_object::closed());
+    }
+    let user_id = body.user_id.clone();
+    let (passkey, purpose) = finish_registration(ctx, body, RegistrationKind::Bootstrap).await?;
+    let Purpose::Bootstrap { username, display_name } = purpose else {
+        return Err(AppError::internal("a bootstrap ceremony had another purpose"));
+    };
+    // The tenant object lets exactly one enrolment close the bootstrap.
+    match stubs::tenant(ctx.env, TenantCall::ClaimBootstrap { admin: user_id.clone(), now: ctx.now }).await? {
+        TenantReply::Done => {}
+        other => return Err(unexpected(&other)),
+    }
+    let kv = directory(ctx)?;
+    let user = UserRecord { id: user_id, username, display_name, is_admin: true, created_at: ctx.now };
+    Directory { kv: &kv }.add_user(&user).await?;
+    http::json(201, &passkey)
+}
+
+pub(crate) async fn sign_in_start(ctx: &Ctx<'_>, req: &mut Request) -> Result<Response, AppError> {
+    let body: SignInStart = http::read_json(req).await?;
+    let kv = directory(ctx)?;
+    let failed = || AppError::api(ErrorCode::SignInFailed, "Sign-in failed.");
+    let user_id = Directory { kv: &kv }.user_id_by_username(&body.username).await?.ok_or_else(failed)?;
+    match stubs::user(ctx.env, &user_id, UserCall::StartAuthentication { now: ctx.now }).await? {
+        UserReply::AuthenticationStarted { ceremony_id, options } => {
+            http::json(200, &AuthenticationStarted { user_id, ceremony_id, options: *options })
+        }
+        other => Err(unexpected(&other)),
+    }
+}
+
+pub(crate) async fn sign_in_finish(ctx: &Ctx<'_>, req: &mut Request) -> Result<Response, AppError> {
+    let body: SignInFinish = http::read_json(req).await?;
+    let call = UserCall::FinishAuthentication {
+        ceremony_id: body.ceremony_id,
+        credential: Box::new(body.credential),
+        now: ctx.now,
+    };
+    let signed_in = match stubs::user(ctx.env, &body.user_id, call).await? {
+        UserReply::SignedIn(s) => s,
+        other => return Err(unexpected(&other)),
+    };
+    let kv = directory(ctx)?;
+    let user = Directory { kv: &kv }.user(&body.user_id).await?.ok_or_else(session::unauthenticated)?;
+    let passkeys = list_passkeys(ctx, &user).await?;
+    let me = me_body(&user, &signed_in.session, passkeys);
+    let mut resp = http::json(200, &me)?;
+    http::set_session_cookie(
+        &mut resp,
+        &signed_in.token.cookie_value(&user.id),
+        ABSOLUTE_LIFETIME.as_secs(),
+    )?;
+    Ok(resp)
+}
+
+pub(crate) async fn sign_out(ctx: &Ctx<'_>, req: &mut Request) -> Result<Response, AppError> {
+    if let Ok(signed_in) = authenticate(ctx, req).await {
+        match stubs::user(ctx.env, &signed_in.user.id, UserCall::EndSession { token: signed_in.token })
+            .await?
+        {
+            UserReply::Done => {}
+            other => return Err(unexpected(&other)),
+        }
+    }
+    let mut resp = http::json(200, &serde_json::json!({}))?;
+    http::clear_session_cookie(&mut resp)?;
+    Ok(resp)
+}
+
+pub(crate) async fn me(ctx: &Ctx<'_>, req: &mut Request) -> Result<Response, AppError> {
+    let signed_in = authenticate(ctx, req).await?;
+    let passkeys = list_passkeys(ctx, &signed_in.user).await?;
+    http::json(200, &me_body(&signed_in.user, &signed_in.session, passkeys))
+}
+
+pub(crate) async fn add_passkey_start(ctx: &Ctx<'_>, req: &mut Request) -> Result<Response, AppError> {
+    let signed_in = authenticate(ctx, req).await?;
+    let _: AddPasskeyStart = http::read_json(req).await?;
+    let user = signed_in.user;
+    let identity = Identity { user_id: user.id, username: user.username, display_name: user.display_name };
+    let call = UserCall::StartRegistration {
+        identity: identity.clone(),
+        purpose: Purpose::AddPasskey,
+        now: ctx.now,
+    };
+    registration_started(ctx, identity, call).await
+}
+
+pub(crate) async fn add_passkey_finish(ctx: &Ctx<'_>, req: &mut Request) -> Result<Response, AppError> {
+    let signed_in = authenticate(ctx, req).await?;
+    let body: RegistrationFinish = http::read_json(req).await?;
+    if body.user_id != signed_in.user.id {
+        return Err(AppError::api(ErrorCode::Forbidden, "You can only add passkeys to your own account."));
+    }
+    let (passkey, _) = finish_registration(ctx, body, RegistrationKind::AddPasskey).await?;
+    http::json(201, &passkey)
+}
+
+async fn list_passkeys(ctx: &Ctx<'_>, user: &UserRecord) -> Result<Vec<PasskeySummary>, AppError> {
+    match stubs::user(ctx.env, &user.id, UserCall::ListPasskeys).await? {
+        UserReply::Passkeys(p) => Ok(p),
+        other => Err(unexpected(&other)),
+    }
+}
+
+fn me_body(user: &UserRecord, session: &SessionRecord, passkeys: Vec<PasskeySummary>) -> Me {
+    Me {
+        user_id: user.id.clone(),
+        username: user.username.clone(),
+        display_name: user.display_name.clone(),
+        is_admin: user.is_admin,
+        passkeys,
+        session: session.info(),
+    }
+}

@@ -1,0 +1,65 @@
+//! The `/api/v1/` route table. Routes are thin: check, decode, call, encode.
+
+mod auth;
+mod health;
+
+use super::http;
+use crate::config::Config;
+use crate::error::AppError;
+use elevate_shared::api::{ErrorCode, paths};
+use elevate_shared::time::UnixMillis;
+use worker::{Env, Method, Request, Response};
+
+/// What every handler gets: the environment, the configuration and the request's `now`.
+pub(crate) struct Ctx<'e> {
+    pub env: &'e Env,
+    pub config: Config,
+    pub now: UnixMillis,
+}
+
+pub(crate) async fn handle(mut req: Request, env: &Env) -> worker::Result<Response> {
+    let result = async {
+        let ctx = Ctx { env, config: super::config(env)?, now: super::now() };
+        http::check_csrf(&req, &ctx.config)?;
+        route(&ctx, &mut req).await
+    }
+    .await;
+    match result {
+        Ok(resp) => Ok(resp),
+        Err(e) => http::error(&e),
+    }
+}
+
+async fn route(ctx: &Ctx<'_>, req: &mut Request) -> Result<Response, AppError> {
+    let path = req.path();
+    match (req.method(), path.as_str()) {
+        (Method::Get, paths::HEALTH) => health::get(ctx).await,
+        (Method::Get, paths::BOOTSTRAP) => auth::bootstrap_status(ctx).await,
+        (Method::Post, paths::BOOTSTRAP_PASSKEY_START) => auth::bootstrap_start(ctx, req).await,
+        (Method::Post, paths::BOOTSTRAP_PASSKEY_FINISH) => auth::bootstrap_finish(ctx, req).await,
+        (Method::Post, paths::SIGN_IN_PASSKEY_START) => auth::sign_in_start(ctx, req).await,
+        (Method::Post, paths::SIGN_IN_PASSKEY_FINISH) => auth::sign_in_finish(ctx, req).await,
+        (Method::Post, paths::SIGN_OUT) => auth::sign_out(ctx, req).await,
+        (Method::Get, paths::ME) => auth::me(ctx, req).await,
+        (Method::Post, paths::MY_PASSKEY_START) => auth::add_passkey_start(ctx, req).await,
+        (Method::Post, paths::MY_PASSKEY_FINISH) => auth::add_passkey_finish(ctx, req).await,
+        (_, p) if ROUTED.contains(&p) => {
+            Err(AppError::api(ErrorCode::MethodNotAllowed, "This method is not allowed here."))
+        }
+        _ => Err(AppError::api(ErrorCode::NotFound, "There is no such API endpoint.")),
+    }
+}
+
+/// Every path the table above answers.
+const ROUTED: &[&str] = &[
+    paths::HEALTH,
+    paths::BOOTSTRAP,
+    paths::BOOTSTRAP_PASSKEY_START,
+    paths::BOOTSTRAP_PASSKEY_FINISH,
+    paths::SIGN_IN_PASSKEY_START,
+    paths::SIGN_IN_PASSKEY_FINISH,
+    paths::SIGN_OUT,
+    paths::ME,
+    paths::MY_PASSKEY_START,
+    paths::MY_PASSKEY_FINISH,
+];

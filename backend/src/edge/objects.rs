@@ -1,0 +1,72 @@
+//! The Durable Object classes. Each decodes one typed call, runs it through the object's plain
+//! Rust logic over its own storage, and encodes the outcome.
+
+use super::adapters::ObjectStorage;
+use crate::error::AppError;
+use crate::rpc::{Outcome, TenantCall, UserCall, dispatch_tenant, dispatch_user};
+use crate::tenant_object::TenantObject;
+use crate::user_object::UserObject;
+use crate::webauthn::RelyingParty;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use worker::{DurableObject, Env, Request, Response, State, durable_object};
+
+/// One per user: ceremonies, passkeys, sessions.
+#[allow(missing_debug_implementations)] // runtime handles without Debug
+#[durable_object(fetch)]
+pub struct UserDurableObject {
+    state: State,
+    env: Env,
+}
+
+impl DurableObject for UserDurableObject {
+    fn new(state: State, env: Env) -> Self {
+        Self { state, env }
+    }
+
+    async fn fetch(&self, req: Request) -> worker::Result<Response> {
+        answer(req, |call: UserCall| async move {
+            let config = super::config(&self.env)?;
+            let rp = RelyingParty::new(&config)?;
+            let store = ObjectStorage(self.state.storage());
+            dispatch_user(&UserObject { store: &store, rp: &rp }, call).await
+        })
+        .await
+    }
+}
+
+/// The tenant's single object: first-run enrolment.
+#[allow(missing_debug_implementations)] // runtime handles without Debug
+#[durable_object(fetch)]
+pub struct TenantDurableObject {
+    state: State,
+}
+
+impl DurableObject for TenantDurableObject {
+    fn new(state: State, _env: Env) -> Self {
+        Self { state }
+    }
+
+    async fn fetch(&self, req: Request) -> worker::Result<Response> {
+        answer(req, |call: TenantCall| async move {
+            let store = ObjectStorage(self.state.storage());
+            dispatch_tenant(&TenantObject { store: &store }, call).await
+        })
+        .await
+    }
+}
+
+async fn answer<C, R, F, Fut>(mut req: Request, run: F) -> worker::Result<Response>
+where
+    C: DeserializeOwned,
+    R: Serialize,
+    F: FnOnce(C) -> Fut,
+    Fut: std::future::Future<Output = Result<R, AppError>>,
+{
+    let body = req.text().await?;
+    let result = match serde_json::from_str::<C>(&body) {
+        Ok(call) => run(call).await,
+        Err(e) => Err(AppError::internal(format!("undecodable object call: {e}"))),
+    };
+    Response::from_json(&Outcome::from(result))
+}

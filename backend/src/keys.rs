@@ -1,0 +1,57 @@
+//! Every storage key and binding name, built in exactly this one module.
+//!
+//! KV keys are versioned (`v1/…`) so a later layout can live beside this one during a migration.
+//! Durable Object keys are local to one object, so they need no owner in their name.
+
+use elevate_shared::ids::{CeremonyId, UserId, Username};
+
+/// Binding names, as declared in `wrangler.toml`.
+pub(crate) mod binding {
+    pub const DIRECTORY_KV: &str = "DIRECTORY";
+    pub const USER_OBJECT: &str = "USER_OBJECT";
+    pub const TENANT_OBJECT: &str = "TENANT_OBJECT";
+    pub const ASSETS: &str = "ASSETS";
+}
+
+/// The name of the one tenant-wide Durable Object instance.
+pub(crate) const TENANT_OBJECT_NAME: &str = "tenant";
+
+/// Keys in the `DIRECTORY` KV namespace.
+pub(crate) mod kv {
+    use super::*;
+
+    pub fn user(id: &UserId) -> String {
+        format!("v1/user/{id}")
+    }
+    pub fn username(name: &Username) -> String {
+        format!("v1/username/{name}")
+    }
+    /// Maps a credential id (base64url) to its owner, so a credential is registered only once.
+    pub fn credential_owner(credential_id_b64: &str) -> String {
+        format!("v1/credential/{credential_id_b64}")
+    }
+    pub const HEALTH_PROBE: &str = "v1/health/probe";
+}
+
+/// Keys inside one user's Durable Object.
+pub(crate) mod user_object {
+    use super::*;
+
+    pub const PASSKEYS: &str = "passkeys";
+    pub const CEREMONY_PREFIX: &str = "ceremony/";
+    pub const SESSION_PREFIX: &str = "session/";
+
+    pub fn ceremony(id: &CeremonyId) -> String {
+        format!("{CEREMONY_PREFIX}{id}")
+    }
+    /// Sessions are stored under the hash of their token, never the token itself.
+    pub fn session(token_hash_hex: &str) -> String {
+        format!("{SESSION_PREFIX}{token_hash_hex}")
+    }
+}
+
+/// Keys inside the tenant Durable Object.
+pub(crate) mod tenant_object {
+    pub const BOOTSTRAP: &str = "bootstrap";
+    pub const PROBE: &str = "probe";
+}

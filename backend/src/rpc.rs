@@ -1,0 +1,157 @@
+//! The typed calls the worker makes to its Durable Objects, and how an object answers them.
+//!
+//! A call travels as JSON in the body of a `fetch` to the object. `dispatch_*` is the whole of
+//! an object's request handling apart from the transport, so it also runs natively in tests.
+
+use crate::ceremony::Purpose;
+use crate::error::AppError;
+use crate::session::{SessionRecord, SessionToken};
+use crate::storage::Store;
+use crate::tenant_object::TenantObject;
+use crate::user_object::{Identity, RegistrationKind, SignedIn, UserObject};
+use elevate_shared::api::ApiError;
+use elevate_shared::api::auth::{
+    CreationChallengeResponse, PasskeySummary, PublicKeyCredential, RegisterPublicKeyCredential,
+    RequestChallengeResponse,
+};
+use elevate_shared::ids::{CeremonyId, CredentialName, UserId};
+use elevate_shared::time::UnixMillis;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) enum UserCall {
+    StartRegistration {
+        identity: Identity,
+        purpose: Purpose,
+        now: UnixMillis,
+    },
+    FinishRegistration {
+        ceremony_id: CeremonyId,
+        kind: RegistrationKind,
+        name: CredentialName,
+        credential: Box<RegisterPublicKeyCredential>,
+        now: UnixMillis,
+    },
+    StartAuthentication {
+        now: UnixMillis,
+    },
+    FinishAuthentication {
+        ceremony_id: CeremonyId,
+        credential: Box<PublicKeyCredential>,
+        now: UnixMillis,
+    },
+    CheckSession {
+        token: SessionToken,
+        now: UnixMillis,
+    },
+    EndSession {
+        token: SessionToken,
+    },
+    ListPasskeys,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) enum UserReply {
+    RegistrationStarted { ceremony_id: CeremonyId, options: Box<CreationChallengeResponse> },
+    Registered { passkey: PasskeySummary, purpose: Purpose },
+    AuthenticationStarted { ceremony_id: CeremonyId, options: Box<RequestChallengeResponse> },
+    SignedIn(SignedIn),
+    Session(SessionRecord),
+    Passkeys(Vec<PasskeySummary>),
+    Done,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) enum TenantCall {
+    BootstrapOpen,
+    ClaimBootstrap { admin: UserId, now: UnixMillis },
+    Probe { now: UnixMillis },
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) enum TenantReply {
+    BootstrapOpen(bool),
+    Done,
+}
+
+/// An object's answer on the wire: the result, or the error kept as expected or unexpected.
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) enum Outcome<T> {
+    Ok(T),
+    Api(ApiError),
+    Internal(String),
+}
+
+impl<T> From<Result<T, AppError>> for Outcome<T> {
+    fn from(r: Result<T, AppError>) -> Self {
+        match r {
+            Ok(v) => Self::Ok(v),
+            Err(AppError::Api(e)) => Self::Api(e),
+            Err(AppError::Internal(e)) => Self::Internal(e),
+        }
+    }
+}
+
+impl<T> Outcome<T> {
+    pub fn into_result(self) -> Result<T, AppError> {
+        match self {
+            Self::Ok(v) => Ok(v),
+            Self::Api(e) => Err(AppError::Api(e)),
+            Self::Internal(e) => Err(AppError::Internal(e)),
+        }
+    }
+}
+
+pub(crate) async fn dispatch_user<S: Store>(
+    obj: &UserObject<'_, S>,
+    call: UserCall,
+) -> Result<UserReply, AppError> {
+    Ok(match call {
+        UserCall::StartRegistration { identity, purpose, now } => {
+            let (ceremony_id, options) = obj.start_registration(&identity, purpose, now).await?;
+            UserReply::RegistrationStarted { ceremony_id, options: Box::new(options) }
+        }
+        UserCall::FinishRegistration { ceremony_id, kind, name, credential, now } => {
+            let (passkey, purpose) =
+                obj.finish_registration(&ceremony_id, kind, name, &credential, now).await?;
+            UserReply::Registered { passkey, purpose }
+        }
+        UserCall::StartAuthentication { now } => {
+            let (ceremony_id, options) = obj.start_authentication(now).await?;
+            UserReply::AuthenticationStarted { ceremony_id, options: Box::new(options) }
+        }
+        UserCall::FinishAuthentication { ceremony_id, credential, now } => {
+            UserReply::SignedIn(obj.finish_authentication(&ceremony_id, &credential, now).await?)
+        }
+        UserCall::CheckSession { token, now } => UserReply::Session(obj.check_session(&token, now).await?),
+        UserCall::EndSession { token } => {
+            obj.end_session(&token).await?;
+            UserReply::Done
+        }
+        UserCall::ListPasskeys => {
+            UserReply::Passkeys(obj.passkeys().await?.iter().map(|p| p.summary()).collect())
+        }
+    })
+}
+
+pub(crate) async fn dispatch_tenant<S: Store>(
+    obj: &TenantObject<'_, S>,
+    call: TenantCall,
+) -> Result<TenantReply, AppError> {
+    Ok(match call {
+        TenantCall::BootstrapOpen => TenantReply::BootstrapOpen(obj.bootstrap_open().await?),
+        TenantCall::ClaimBootstrap { admin, now } => {
+            obj.claim_bootstrap(&admin, now).await?;
+            TenantReply::Done
+        }
+        TenantCall::Probe { now } => {
+            obj.probe(now).await?;
+            TenantReply::Done
+        }
+    })
+}
+
+/// The error for a reply of the wrong variant: a bug between worker and object, never input.
+pub(crate) fn unexpected(reply: &impl std::fmt::Debug) -> AppError {
+    AppError::internal(format!("unexpected reply from a Durable Object: {reply:?}"))
+}

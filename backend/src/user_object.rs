@@ -1,0 +1,222 @@
+//! What one user's Durable Object does: the serialisation point for everything about that user
+//! that must be single-use or strictly ordered — pending ceremonies, passkeys and their
+//! signature counters, sessions.
+//!
+//! Written against the [`Store`] port, so the same code runs in the Durable Object (over its
+//! transactional storage) and natively in tests (over [`crate::storage::MemoryStore`]).
+
+use crate::ceremony::{self, Pending, Purpose};
+use crate::error::AppError;
+use crate::keys::user_object as keys;
+use crate::session::{self, SessionRecord, SessionToken};
+use crate::storage::{Store, get_json, put_json};
+use crate::webauthn::{RegistrationChallenge, RelyingParty};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use elevate_shared::api::ErrorCode;
+use elevate_shared::api::auth::{
+    CreationChallengeResponse, MfaEvidence, MfaMethodKind, PasskeySummary, PublicKeyCredential,
+    RegisterPublicKeyCredential, RequestChallengeResponse,
+};
+use elevate_shared::ids::{CeremonyId, CredentialName, DisplayName, UserId, Username};
+use elevate_shared::time::UnixMillis;
+use serde::{Deserialize, Serialize};
+use webauthn_rs::prelude::Passkey;
+use webauthn_rs_core::proto::Credential;
+
+/// Who a registration is for, as the browser will show it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct Identity {
+    pub user_id: UserId,
+    pub username: Username,
+    pub display_name: DisplayName,
+}
+
+/// The kind of registration a finish step accepts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) enum RegistrationKind {
+    Bootstrap,
+    AddPasskey,
+}
+
+impl RegistrationKind {
+    fn matches(self, purpose: &Purpose) -> bool {
+        matches!(
+            (self, purpose),
+            (Self::Bootstrap, Purpose::Bootstrap { .. }) | (Self::AddPasskey, Purpose::AddPasskey)
+        )
+    }
+}
+
+/// A registered passkey with what the portal shows about it.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub(crate) struct StoredPasskey {
+    pub name: CredentialName,
+    pub created_at: UnixMillis,
+    pub last_used_at: Option<UnixMillis>,
+    pub passkey: Passkey,
+}
+
+impl StoredPasskey {
+    pub fn credential_id_b64(&self) -> String {
+        URL_SAFE_NO_PAD.encode(self.passkey.cred_id())
+    }
+
+    pub fn summary(&self) -> PasskeySummary {
+        let credential = Credential::from(self.passkey.clone());
+        PasskeySummary {
+            credential_id: self.credential_id_b64(),
+            name: self.name.clone(),
+            created_at: self.created_at,
+            last_used_at: self.last_used_at,
+            backup_eligible: credential.backup_eligible,
+            backed_up: credential.backup_state,
+        }
+    }
+}
+
+/// A successful sign-in: the new session's secret and record.
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) struct SignedIn {
+    pub token: SessionToken,
+    pub session: SessionRecord,
+}
+
+/// One user's object, over some storage and this deployment's relying party.
+#[derive(Debug)]
+pub(crate) struct UserObject<'a, S: Store> {
+    pub store: &'a S,
+    pub rp: &'a RelyingParty,
+}
+
+impl<S: Store> UserObject<'_, S> {
+    pub async fn passkeys(&self) -> Result<Vec<StoredPasskey>, AppError> {
+        Ok(get_json(self.store, keys::PASSKEYS).await?.unwrap_or_default())
+    }
+
+    pub async fn start_registration(
+        &self,
+        identity: &Identity,
+        purpose: Purpose,
+        now: UnixMillis,
+    ) -> Result<(CeremonyId, CreationChallengeResponse), AppError> {
+        let exclude = self.passkeys().await?.iter().map(|p| p.passkey.cred_id().clone()).collect();
+        let (options, RegistrationChallenge { challenge, algorithms }) = self.rp.start_registration(
+            &identity.user_id,
+            &identity.username,
+            &identity.display_name,
+            exclude,
+        )?;
+        let id = crate::random::ceremony_id()?;
+        ceremony::put(self.store, &id, purpose, Pending::Registration { challenge, algorithms }, now).await?;
+        Ok((id, options))
+    }
+
+    /// Verifies the response to a registration ceremony of `kind` and stores the passkey.
+    /// Returns the stored passkey's summary and what the ceremony was for.
+    pub async fn finish_registration(
+        &self,
+        ceremony_id: &CeremonyId,
+        kind: RegistrationKind,
+        name: CredentialName,
+        credential: &RegisterPublicKeyCredential,
+        now: UnixMillis,
+    ) -> Result<(PasskeySummary, Purpose), AppError> {
+        let taken = ceremony::take(self.store, ceremony_id, now).await?;
+        let Pending::Registration { challenge, algorithms } = taken.pending else {
+            return Err(ceremony::not_found());
+        };
+        if !kind.matches(&taken.purpose) {
+            return Err(ceremony::not_found());
+        }
+        let passkey =
+            self.rp.finish_registration(&RegistrationChallenge { challenge, algorithms }, credential)?;
+        let mut passkeys = self.passkeys().await?;
+        if passkeys.iter().any(|p| p.passkey.cred_id() == passkey.cred_id()) {
+            return Err(AppError::api(
+                ErrorCode::CredentialAlreadyRegistered,
+                "This authenticator is already registered.",
+            ));
+        }
+        let stored = StoredPasskey { name, created_at: now, last_used_at: None, passkey };
+        let summary = stored.summary();
+        passkeys.push(stored);
+        put_json(self.store, keys::PASSKEYS, &passkeys).await?;
+        Ok((summary, taken.purpose))
+    }
+
+    pub async fn start_authentication(
+        &self,
+        now: UnixMillis,
+    ) -> Result<(CeremonyId, RequestChallengeResponse), AppError> {
+        let passkeys: Vec<Passkey> = self.passkeys().await?.into_iter().map(|p| p.passkey).collect();
+        if passkeys.is_empty() {
+            return Err(AppError::api(ErrorCode::SignInFailed, "Sign-in failed."));
+        }
+        let (options, state) = self.rp.start_authentication(&passkeys)?;
+        let id = crate::random::ceremony_id()?;
+        ceremony::put(self.store, &id, Purpose::SignIn, Pending::Authentication { state }, now).await?;
+        Ok((id, options))
+    }
+
+    /// Verifies a sign-in assertion, advances the credential's counter and opens a session.
+    pub async fn finish_authentication(
+        &self,
+        ceremony_id: &CeremonyId,
+        credential: &PublicKeyCredential,
+        now: UnixMillis,
+    ) -> Result<SignedIn, AppError> {
+        let taken = ceremony::take(self.store, ceremony_id, now).await?;
+        let (Purpose::SignIn, Pending::Authentication { state }) = (&taken.purpose, &taken.pending) else {
+            return Err(ceremony::not_found());
+        };
+        let result = self.rp.finish_authentication(credential, state)?;
+        let mut passkeys = self.passkeys().await?;
+        let stored =
+            passkeys.iter_mut().find(|p| p.passkey.cred_id() == result.cred_id()).ok_or_else(|| {
+                AppError::api(ErrorCode::WebauthnRejected, "This authenticator is not registered.")
+            })?;
+        // A counter that does not move forward suggests a cloned authenticator (counters of 0
+        // mean the authenticator does not count, as synced passkeys do).
+        let stored_counter = Credential::from(stored.passkey.clone()).counter;
+        if result.counter() != 0 && result.counter() <= stored_counter {
+            return Err(AppError::api(
+                ErrorCode::WebauthnRejected,
+                "This authenticator's signature counter went backwards; it may have been cloned.",
+            ));
+        }
+        stored.passkey.update_credential(&result);
+        stored.last_used_at = Some(now);
+        put_json(self.store, keys::PASSKEYS, &passkeys).await?;
+
+        let token = SessionToken::generate()?;
+        let mfa = MfaEvidence { method: MfaMethodKind::Passkey, at: now, phishing_resistant: true };
+        let session = SessionRecord::new(now, Some(mfa));
+        put_json(self.store, &keys::session(&token.hash_hex()), &session).await?;
+        Ok(SignedIn { token, session })
+    }
+
+    /// Returns the live session for `token` and records the activity; ends dead ones.
+    pub async fn check_session(
+        &self,
+        token: &SessionToken,
+        now: UnixMillis,
+    ) -> Result<SessionRecord, AppError> {
+        let key = keys::session(&token.hash_hex());
+        let Some(mut record) = get_json::<SessionRecord>(self.store, &key).await? else {
+            return Err(session::unauthenticated());
+        };
+        if !record.is_live(now) {
+            self.store.delete(&key).await?;
+            return Err(session::unauthenticated());
+        }
+        record.last_seen_at = now;
+        put_json(self.store, &key, &record).await?;
+        Ok(record)
+    }
+
+    pub async fn end_session(&self, token: &SessionToken) -> Result<(), AppError> {
+        self.store.delete(&keys::session(&token.hash_hex())).await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,113 @@
+//! The relying party: WebAuthn ceremonies for this deployment's RP id and origin.
+//!
+//! Authentication goes through webauthn-rs unchanged. Registration options come from
+//! webauthn-rs too; the response is verified by [`registration`] (see there for why).
+
+pub(crate) mod registration;
+
+use crate::config::Config;
+use crate::error::AppError;
+use elevate_shared::api::ErrorCode;
+use elevate_shared::ids::{DisplayName, UserId, Username};
+use std::time::Duration;
+use webauthn_rs::prelude::{
+    AuthenticationResult, CreationChallengeResponse, CredentialID, Passkey, PasskeyAuthentication,
+    PublicKeyCredential, RegisterPublicKeyCredential, RequestChallengeResponse, Uuid, Webauthn,
+    WebauthnBuilder, WebauthnError,
+};
+use webauthn_rs_core::proto::{ResidentKeyRequirement, UserVerificationPolicy};
+
+/// The timeout the browser is given; the server-side ceremony lives as long.
+const CEREMONY_TIMEOUT: Duration = Duration::from_secs(300);
+
+#[derive(Debug)]
+pub(crate) struct RelyingParty {
+    webauthn: Webauthn,
+    rp_id: String,
+    origin: String,
+}
+
+/// The server's half of a started registration, kept in the ceremony.
+#[derive(Debug)]
+pub(crate) struct RegistrationChallenge {
+    pub challenge: Vec<u8>,
+    pub algorithms: Vec<i64>,
+}
+
+impl RelyingParty {
+    pub fn new(config: &Config) -> Result<Self, AppError> {
+        let webauthn = WebauthnBuilder::new(&config.rp_id, &config.origin)
+            .and_then(|b| b.rp_name(&config.rp_name).timeout(CEREMONY_TIMEOUT).build())
+            .map_err(|e| AppError::internal(format!("invalid relying party configuration: {e:?}")))?;
+        Ok(Self { webauthn, rp_id: config.rp_id.clone(), origin: config.origin_text() })
+    }
+
+    /// Options for a discoverable passkey with user verification required; existing credentials
+    /// are excluded so one authenticator is not registered twice.
+    pub fn start_registration(
+        &self,
+        user: &UserId,
+        username: &Username,
+        display_name: &DisplayName,
+        exclude: Vec<CredentialID>,
+    ) -> Result<(CreationChallengeResponse, RegistrationChallenge), AppError> {
+        let uuid = Uuid::parse_str(user.as_str()).map_err(|e| AppError::internal(e.to_string()))?;
+        let exclude = (!exclude.is_empty()).then_some(exclude);
+        let (mut options, _state) = self
+            .webauthn
+            .start_passkey_registration(uuid, username.as_str(), display_name.as_str(), exclude)
+            .map_err(|e| AppError::internal(format!("cannot start registration: {e:?}")))?;
+        let selection = options.public_key.authenticator_selection.get_or_insert_with(Default::default);
+        selection.resident_key = Some(ResidentKeyRequirement::Required);
+        selection.require_resident_key = true;
+        selection.user_verification = UserVerificationPolicy::Required;
+        let pending = RegistrationChallenge {
+            challenge: options.public_key.challenge.to_vec(),
+            algorithms: options.public_key.pub_key_cred_params.iter().map(|p| p.alg).collect(),
+        };
+        Ok((options, pending))
+    }
+
+    pub fn finish_registration(
+        &self,
+        pending: &RegistrationChallenge,
+        credential: &RegisterPublicKeyCredential,
+    ) -> Result<Passkey, AppError> {
+        let expected = registration::Expected {
+            challenge: &pending.challenge,
+            origin: &self.origin,
+            rp_id: &self.rp_id,
+            algorithms: &pending.algorithms,
+        };
+        registration::verify(&expected, credential).map_err(|e| match e {
+            registration::RegistrationError::UserNotVerified => AppError::api(
+                ErrorCode::UserVerificationRequired,
+                "Your authenticator must verify you (PIN or biometrics) to register.",
+            ),
+            other => AppError::api(ErrorCode::WebauthnRejected, format!("Registration refused: {other}.")),
+        })
+    }
+
+    pub fn start_authentication(
+        &self,
+        passkeys: &[Passkey],
+    ) -> Result<(RequestChallengeResponse, PasskeyAuthentication), AppError> {
+        self.webauthn
+            .start_passkey_authentication(passkeys)
+            .map_err(|e| AppError::internal(format!("cannot start authentication: {e:?}")))
+    }
+
+    pub fn finish_authentication(
+        &self,
+        credential: &PublicKeyCredential,
+        state: &PasskeyAuthentication,
+    ) -> Result<AuthenticationResult, AppError> {
+        self.webauthn.finish_passkey_authentication(credential, state).map_err(|e| match e {
+            WebauthnError::UserNotVerified => AppError::api(
+                ErrorCode::UserVerificationRequired,
+                "Your authenticator must verify you (PIN or biometrics) to sign in.",
+            ),
+            other => AppError::api(ErrorCode::WebauthnRejected, format!("Sign-in refused: {other}.")),
+        })
+    }
+}

@@ -1,0 +1,92 @@
+//! The typed API client: the only place the SPA builds a URL or sends a request.
+//!
+//! Requests and responses are `elevate_shared::api` types. Transport failures and API errors are
+//! kept apart so the UI can say "can't reach Elevate" differently from "the server said no".
+
+use elevate_shared::api::auth::{
+    AddPasskeyStart, AuthenticationStarted, BootstrapStart, BootstrapStatus, Me, PasskeySummary,
+    RegistrationFinish, RegistrationStarted, SignInFinish, SignInStart,
+};
+use elevate_shared::api::{ApiError, CSRF_HEADER, CSRF_VALUE, ErrorBody, ErrorCode, paths};
+use gloo_net::http::{Request, Response};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ClientError {
+    #[error("Elevate cannot be reached right now ({0}). Check your connection and try again.")]
+    Transport(String),
+    #[error("{}", .0.message)]
+    Api(ApiError),
+}
+
+impl ClientError {
+    pub fn code(&self) -> Option<ErrorCode> {
+        match self {
+            Self::Api(e) => Some(e.code),
+            Self::Transport(_) => None,
+        }
+    }
+}
+
+async fn decode<R: DeserializeOwned>(resp: Response) -> Result<R, ClientError> {
+    if resp.ok() {
+        return resp.json::<R>().await.map_err(|e| ClientError::Transport(e.to_string()));
+    }
+    match resp.json::<ErrorBody>().await {
+        Ok(body) => Err(ClientError::Api(body.error)),
+        Err(_) => Err(ClientError::Transport(format!("HTTP {}", resp.status()))),
+    }
+}
+
+async fn get<R: DeserializeOwned>(path: &str) -> Result<R, ClientError> {
+    let resp = Request::get(path).send().await.map_err(|e| ClientError::Transport(e.to_string()))?;
+    decode(resp).await
+}
+
+async fn post<B: Serialize, R: DeserializeOwned>(path: &str, body: &B) -> Result<R, ClientError> {
+    let resp = Request::post(path)
+        .header(CSRF_HEADER, CSRF_VALUE)
+        .json(body)
+        .map_err(|e| ClientError::Transport(e.to_string()))?
+        .send()
+        .await
+        .map_err(|e| ClientError::Transport(e.to_string()))?;
+    decode(resp).await
+}
+
+pub async fn bootstrap_status() -> Result<BootstrapStatus, ClientError> {
+    get(paths::BOOTSTRAP).await
+}
+
+pub async fn bootstrap_start(body: &BootstrapStart) -> Result<RegistrationStarted, ClientError> {
+    post(paths::BOOTSTRAP_PASSKEY_START, body).await
+}
+
+pub async fn bootstrap_finish(body: &RegistrationFinish) -> Result<PasskeySummary, ClientError> {
+    post(paths::BOOTSTRAP_PASSKEY_FINISH, body).await
+}
+
+pub async fn sign_in_start(body: &SignInStart) -> Result<AuthenticationStarted, ClientError> {
+    post(paths::SIGN_IN_PASSKEY_START, body).await
+}
+
+pub async fn sign_in_finish(body: &SignInFinish) -> Result<Me, ClientError> {
+    post(paths::SIGN_IN_PASSKEY_FINISH, body).await
+}
+
+pub async fn sign_out() -> Result<serde_json::Value, ClientError> {
+    post(paths::SIGN_OUT, &serde_json::json!({})).await
+}
+
+pub async fn me() -> Result<Me, ClientError> {
+    get(paths::ME).await
+}
+
+pub async fn add_passkey_start() -> Result<RegistrationStarted, ClientError> {
+    post(paths::MY_PASSKEY_START, &AddPasskeyStart {}).await
+}
+
+pub async fn add_passkey_finish(body: &RegistrationFinish) -> Result<PasskeySummary, ClientError> {
+    post(paths::MY_PASSKEY_FINISH, body).await
+}

@@ -1,0 +1,77 @@
+//! The app root: session context, the router, and the signed-in shell with its navigation.
+
+use crate::pages::{
+    bootstrap::Bootstrap, not_built::NotBuilt, overview::Overview, security_info::SecurityInfo,
+    sign_in::SignIn,
+};
+use crate::routes::Page;
+use crate::session::{Session, SessionState};
+use elevate_shared::api::auth::Me;
+use leptos::prelude::*;
+use leptos_router::StaticSegment;
+use leptos_router::components::{A, Route, Router, Routes};
+
+#[component]
+pub fn App() -> impl IntoView {
+    let session = Session::provide();
+    view! {
+        <Router>
+            {move || match session.0.get() {
+                SessionState::Loading => {
+                    view! { <p class="loading" role="status">"Loading Elevate…"</p> }.into_any()
+                }
+                SessionState::SignedOut { bootstrap_open: true } => view! { <Bootstrap /> }.into_any(),
+                SessionState::SignedOut { bootstrap_open: false } => view! { <SignIn /> }.into_any(),
+                SessionState::SignedIn(me) => view! { <Shell me=*me /> }.into_any(),
+            }}
+        </Router>
+    }
+}
+
+/// The signed-in portal: a header, the navigation and the current page.
+#[component]
+fn Shell(me: Me) -> impl IntoView {
+    let session = Session::get();
+    let signing_out = RwSignal::new(false);
+    let sign_out = move |_| {
+        signing_out.set(true);
+        leptos::task::spawn_local(async move {
+            // Whatever the server says, the local view must not stay signed in.
+            let _ = crate::api::sign_out().await;
+            session.refresh();
+        });
+    };
+    view! {
+        <div class="shell">
+            <header class="topbar">
+                <span class="brand">"Elevate"</span>
+                <span class="who" id="signed-in-user">
+                    {me.display_name.to_string()}
+                    {me.is_admin.then_some(view! { <span class="badge">"Administrator"</span> })}
+                </span>
+                <button class="link" id="sign-out" on:click=sign_out disabled=move || signing_out.get()>
+                    "Sign out"
+                </button>
+            </header>
+            <nav class="nav" aria-label="Portal">
+                {Page::NAV
+                    .into_iter()
+                    .map(|page| view! { <A href=page.href()>{page.title()}</A> })
+                    .collect_view()}
+            </nav>
+            <main class="content">
+                <Routes fallback=|| view! { <h1>"Page not found"</h1><p>"There is no such page in Elevate."</p> }>
+                    <Route path=StaticSegment(Page::Overview.segment()) view=Overview />
+                    <Route path=StaticSegment(Page::MyRoles.segment()) view=|| view! { <NotBuilt page=Page::MyRoles /> } />
+                    <Route path=StaticSegment(Page::Approvals.segment()) view=|| view! { <NotBuilt page=Page::Approvals /> } />
+                    <Route path=StaticSegment(Page::Roles.segment()) view=|| view! { <NotBuilt page=Page::Roles /> } />
+                    <Route path=StaticSegment(Page::Alerts.segment()) view=|| view! { <NotBuilt page=Page::Alerts /> } />
+                    <Route path=StaticSegment(Page::Audit.segment()) view=|| view! { <NotBuilt page=Page::Audit /> } />
+                    <Route path=StaticSegment(Page::SecurityInfo.segment()) view=SecurityInfo />
+                    <Route path=StaticSegment(Page::SignIn.segment()) view=Overview />
+                    <Route path=StaticSegment(Page::Bootstrap.segment()) view=Overview />
+                </Routes>
+            </main>
+        </div>
+    }
+}

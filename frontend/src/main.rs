@@ -1,0 +1,15 @@
+//! Elevate's portal: a client-side rendered Leptos app served by the worker from one origin.
+//!
+//! It renders state and sends intents; every rule it shows is enforced again by the backend.
+
+mod api;
+mod app;
+mod pages;
+mod routes;
+mod session;
+mod webauthn;
+
+fn main() {
+    console_error_panic_hook::set_once();
+    leptos::mount::mount_to_body(app::App);
+}

@@ -1,0 +1,8 @@
+//! The portal's pages, one module each.
+
+pub mod bootstrap;
+pub mod format;
+pub mod not_built;
+pub mod overview;
+pub mod security_info;
+pub mod sign_in;

@@ -1,0 +1,16 @@
+//! Every API path, written once. The router, the SPA's client, the tests and the OpenAPI check all
+//! use these constants.
+
+pub const HEALTH: &str = "/api/v1/health";
+pub const BOOTSTRAP: &str = "/api/v1/bootstrap";
+pub const BOOTSTRAP_PASSKEY_START: &str = "/api/v1/bootstrap/passkey/start";
+pub const BOOTSTRAP_PASSKEY_FINISH: &str = "/api/v1/bootstrap/passkey/finish";
+pub const SIGN_IN_PASSKEY_START: &str = "/api/v1/sign-in/passkey/start";
+pub const SIGN_IN_PASSKEY_FINISH: &str = "/api/v1/sign-in/passkey/finish";
+pub const SIGN_OUT: &str = "/api/v1/sign-out";
+pub const ME: &str = "/api/v1/me";
+pub const MY_PASSKEY_START: &str = "/api/v1/me/passkeys/start";
+pub const MY_PASSKEY_FINISH: &str = "/api/v1/me/passkeys/finish";
+
+/// The prefix under which the worker answers instead of serving the SPA.
+pub const API_PREFIX: &str = "/api/";
