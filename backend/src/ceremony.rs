@@ -7,6 +7,7 @@
 use crate::error::AppError;
 use crate::keys::user_object as keys;
 use crate::storage::{Store, get_json, put_json};
+use crate::webauthn::registration::AskedExtensions;
 use elevate_shared::api::ErrorCode;
 use elevate_shared::ids::{CeremonyId, DisplayName, Username};
 use elevate_shared::time::{DurationMs, UnixMillis};
@@ -33,7 +34,7 @@ pub(crate) enum Purpose {
 /// The server's half of a ceremony.
 #[derive(Debug, Serialize, Deserialize)]
 pub(crate) enum Pending {
-    Registration { challenge: Vec<u8>, algorithms: Vec<i64> },
+    Registration { challenge: Vec<u8>, algorithms: Vec<i64>, asked: AskedExtensions },
     Authentication { state: PasskeyAuthentication },
 }
 

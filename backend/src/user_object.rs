@@ -101,14 +101,15 @@ impl<S: Store> UserObject<'_, S> {
         now: UnixMillis,
     ) -> Result<(CeremonyId, CreationChallengeResponse), AppError> {
         let exclude = self.passkeys().await?.iter().map(|p| p.passkey.cred_id().clone()).collect();
-        let (options, RegistrationChallenge { challenge, algorithms }) = self.rp.start_registration(
+        let (options, RegistrationChallenge { challenge, algorithms, asked }) = self.rp.start_registration(
             &identity.user_id,
             &identity.username,
             &identity.display_name,
             exclude,
         )?;
         let id = crate::random::ceremony_id()?;
-        ceremony::put(self.store, &id, purpose, Pending::Registration { challenge, algorithms }, now).await?;
+        ceremony::put(self.store, &id, purpose, Pending::Registration { challenge, algorithms, asked }, now)
+            .await?;
         Ok((id, options))
     }
 
@@ -123,14 +124,15 @@ impl<S: Store> UserObject<'_, S> {
         now: UnixMillis,
     ) -> Result<(PasskeySummary, Purpose), AppError> {
         let taken = ceremony::take(self.store, ceremony_id, now).await?;
-        let Pending::Registration { challenge, algorithms } = taken.pending else {
+        let Pending::Registration { challenge, algorithms, asked } = taken.pending else {
             return Err(ceremony::not_found());
         };
         if !kind.matches(&taken.purpose) {
             return Err(ceremony::not_found());
         }
-        let passkey =
-            self.rp.finish_registration(&RegistrationChallenge { challenge, algorithms }, credential)?;
+        let passkey = self
+            .rp
+            .finish_registration(&RegistrationChallenge { challenge, algorithms, asked }, credential)?;
         let mut passkeys = self.passkeys().await?;
         if passkeys.iter().any(|p| p.passkey.cred_id() == passkey.cred_id()) {
             return Err(AppError::api(

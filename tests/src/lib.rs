@@ -1,1 +1,10 @@
+//! End-to-end harness: the real worker under `wrangler dev` (local KV and Durable Objects) and
+//! the real SPA in headless Chromium driven over W3C WebDriver, with a virtual authenticator
+//! performing real WebAuthn ceremonies.
+//!
+//! The suites in `tests/` expect `cargo xtask build` to have produced `dist/` and
+//! `backend/build/` (`cargo xtask test` does that first).
 
+pub mod browser;
+pub mod stack;
+pub mod webdriver;

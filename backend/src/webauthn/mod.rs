@@ -32,6 +32,7 @@ pub(crate) struct RelyingParty {
 pub(crate) struct RegistrationChallenge {
     pub challenge: Vec<u8>,
     pub algorithms: Vec<i64>,
+    pub asked: registration::AskedExtensions,
 }
 
 impl RelyingParty {
@@ -64,6 +65,18 @@ impl RelyingParty {
         let pending = RegistrationChallenge {
             challenge: options.public_key.challenge.to_vec(),
             algorithms: options.public_key.pub_key_cred_params.iter().map(|p| p.alg).collect(),
+            asked: registration::AskedExtensions {
+                cred_protect: options
+                    .public_key
+                    .extensions
+                    .as_ref()
+                    .is_some_and(|e| e.cred_protect.is_some()),
+                cred_props: options
+                    .public_key
+                    .extensions
+                    .as_ref()
+                    .is_some_and(|e| e.cred_props == Some(true)),
+            },
         };
         Ok((options, pending))
     }
@@ -78,6 +91,7 @@ impl RelyingParty {
             origin: &self.origin,
             rp_id: &self.rp_id,
             algorithms: &pending.algorithms,
+            asked: pending.asked,
         };
         registration::verify(&expected, credential).map_err(|e| match e {
             registration::RegistrationError::UserNotVerified => AppError::api(

@@ -16,8 +16,8 @@ use sha2::{Digest, Sha256};
 use webauthn_rs::prelude::{Passkey, RegisterPublicKeyCredential};
 use webauthn_rs_core::internals::AuthenticatorData;
 use webauthn_rs_core::proto::{
-    AttestationFormat, COSEKey, CollectedClientData, Credential, ParsedAttestation, RegisteredExtensions,
-    Registration, UserVerificationPolicy,
+    AttestationFormat, COSEKey, CollectedClientData, CredProps, Credential, CredentialProtectionPolicy,
+    ExtnState, ParsedAttestation, RegisteredExtensions, Registration, UserVerificationPolicy,
 };
 
 /// The longest credential id accepted (WebAuthn Level 3 caps it at 1023 bytes).
@@ -32,6 +32,15 @@ pub(crate) struct Expected<'a> {
     pub rp_id: &'a str,
     /// The COSE algorithm ids offered in the creation options.
     pub algorithms: &'a [i64],
+    /// The extensions the creation options asked for.
+    pub asked: AskedExtensions,
+}
+
+/// Which registration extensions the options requested; decides how their answers are recorded.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub(crate) struct AskedExtensions {
+    pub cred_protect: bool,
+    pub cred_props: bool,
 }
 
 /// Why a registration response was refused.
@@ -129,6 +138,12 @@ pub(crate) fn verify(
     if !expected.algorithms.contains(&(key.type_ as i64)) {
         return Err(E::AlgorithmNotOffered);
     }
+    let extensions = registered_extensions(
+        expected.asked,
+        auth_data.extensions.cred_protect.map(|p| p.0),
+        auth_data.extensions.hmac_secret,
+        credential.extensions.cred_props.clone(),
+    );
 
     let credential = Credential {
         cred_id: attested.credential_id,
@@ -139,11 +154,37 @@ pub(crate) fn verify(
         backup_eligible: auth_data.backup_eligible,
         backup_state: auth_data.backup_state,
         registration_policy: UserVerificationPolicy::Required,
-        extensions: RegisteredExtensions::none(),
+        extensions,
         attestation: ParsedAttestation::default(),
         attestation_format: AttestationFormat::None,
     };
     Ok(Passkey::from(credential))
+}
+
+/// Records each extension as requested-and-answered (`Set` when the authenticator signed it,
+/// `Unsigned` when only the client reported it), requested-but-ignored, or unsolicited.
+fn registered_extensions(
+    asked: AskedExtensions,
+    cred_protect: Option<CredentialProtectionPolicy>,
+    hmac_secret: Option<bool>,
+    cred_props: Option<CredProps>,
+) -> RegisteredExtensions {
+    let mut ext = RegisteredExtensions::none();
+    ext.cred_protect = match (asked.cred_protect, cred_protect) {
+        (true, Some(p)) => ExtnState::Set(p),
+        (true, None) => ExtnState::Ignored,
+        (false, Some(p)) => ExtnState::Unsolicited(p),
+        (false, None) => ExtnState::NotRequested,
+    };
+    ext.cred_props = match (asked.cred_props, cred_props) {
+        (true, Some(p)) => ExtnState::Unsigned(p),
+        (true, None) => ExtnState::Ignored,
+        (false, _) => ExtnState::NotRequested,
+    };
+    if let Some(h) = hmac_secret {
+        ext.hmac_create_secret = ExtnState::Unsolicited(h);
+    }
+    ext
 }
 
 fn split_attestation_object(bytes: &[u8]) -> Result<(String, Value, Vec<u8>), RegistrationError> {
@@ -165,3 +206,7 @@ fn split_attestation_object(bytes: &[u8]) -> Result<(String, Value, Vec<u8>), Re
 fn is_empty_map(v: &Value) -> bool {
     matches!(v, Value::Map(m) if m.is_empty())
 }
+
+#[cfg(test)]
+#[path = "registration_tests.rs"]
+mod tests;

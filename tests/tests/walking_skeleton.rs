@@ -1,0 +1,167 @@
+//! The walking skeleton, end to end: the built SPA and worker under `wrangler dev` with local
+//! KV and Durable Objects, driven in headless Chromium with a virtual authenticator.
+
+use elevate_e2e::browser::{Portal, WAIT};
+use elevate_e2e::stack::{Stack, bootstrap_secret};
+use serde_json::Value;
+
+type TestResult = Result<(), Box<dyn std::error::Error>>;
+
+/// First-run enrolment and a passkey sign-in, both through the real UI.
+async fn enrol_and_sign_in(portal: &Portal) -> TestResult {
+    portal.record_posts().await?;
+    portal.fill("#bootstrap-secret", bootstrap_secret()).await?;
+    portal.fill("#bootstrap-username", "ada").await?;
+    portal.fill("#bootstrap-display-name", "Ada Lovelace").await?;
+    portal.click("#bootstrap-submit").await?;
+    // Enrolment closes the bootstrap, so the portal now asks for a sign-in.
+    portal.fill("#sign-in-username", "ada").await?;
+    portal.record_posts().await?;
+    portal.click("#sign-in-submit").await?;
+    portal.browser.wait_for_text("#signed-in-user", "Ada Lovelace", WAIT).await?;
+    Ok(())
+}
+
+#[tokio::test]
+async fn health_proves_kv_and_durable_object_round_trips() -> TestResult {
+    let stack = Stack::start("health").await;
+    let resp = reqwest::get(stack.api("/api/v1/health")).await?;
+    assert_eq!(resp.status(), 200);
+    let body: Value = resp.json().await?;
+    assert_eq!(body["version"], env!("CARGO_PKG_VERSION"));
+    assert_eq!(body["kv"]["ok"], true, "{body}");
+    assert_eq!(body["durable_object"]["ok"], true, "{body}");
+    // Deep links that are not API paths get the SPA.
+    let page = reqwest::get(stack.api("/security-info")).await?;
+    assert_eq!(page.status(), 200);
+    assert!(page.text().await?.contains("<title>Elevate</title>"));
+    // Unknown API paths get a typed JSON 404, not the SPA.
+    let missing = reqwest::get(stack.api("/api/v1/nope")).await?;
+    assert_eq!(missing.status(), 404);
+    assert_eq!(missing.json::<Value>().await?["error"]["code"], "not_found");
+    Ok(())
+}
+
+#[tokio::test]
+async fn first_administrator_enrols_a_passkey_signs_in_and_sees_the_shell() -> TestResult {
+    let stack = Stack::start("enrol").await;
+    let portal = Portal::open(&stack, "enrol").await?;
+    let authenticator = portal.browser.add_authenticator("internal", true).await?;
+    enrol_and_sign_in(&portal).await?;
+    let bootstrap_finish = portal.recorded("/api/v1/bootstrap/passkey/finish").await?;
+
+    // The server holds the session; the page cannot read its cookie.
+    let me = portal.fetch("GET", "/api/v1/me", None, false).await?;
+    assert_eq!(me.status, 200, "{:?}", me.body);
+    assert_eq!(me.body["username"], "ada");
+    assert_eq!(me.body["is_admin"], true);
+    assert_eq!(me.body["passkeys"].as_array().map(Vec::len), Some(1));
+    assert_eq!(me.body["session"]["last_mfa"]["method"], "passkey");
+    let cookies = portal.browser.execute("return document.cookie;", vec![]).await?;
+    assert!(!cookies.as_str().unwrap_or_default().contains("elevate_session"), "cookie visible to scripts");
+    // The authenticator really signed: its counter moved.
+    let creds = portal.browser.credentials(&authenticator).await?;
+    assert_eq!(creds.len(), 1);
+    assert!(creds[0]["signCount"].as_u64().unwrap_or(0) >= 1, "{creds:?}");
+
+    // The shell: every navigation entry, at phone and desktop widths.
+    let nav = portal.browser.find("nav.nav").await?;
+    let nav_text = portal.browser.text(&nav).await?;
+    for page in ["Overview", "My roles", "Approvals", "Roles", "Alerts", "Audit", "Security info"] {
+        assert!(nav_text.contains(page), "navigation lacks {page}: {nav_text:?}");
+    }
+    portal.browser.emulate_width(Some(390)).await?;
+    portal.browser.wait_for_text("#signed-in-user", "Ada Lovelace", WAIT).await?;
+    assert!(portal.horizontal_overflow().await? <= 0, "the shell overflows a 390 px screen");
+    portal.screenshot("signed-in-shell-390px").await?;
+    portal.browser.emulate_width(None).await?;
+    portal.screenshot("signed-in-shell-desktop").await?;
+
+    // Pages that are not built say so; a deep link opens the right page.
+    portal.click("nav.nav a[href='/roles']").await?;
+    portal.browser.wait_for_text("main", "Not built yet", WAIT).await?;
+    portal.browser.goto(&format!("{}/security-info", portal.base_url)).await?;
+    portal.browser.wait_for_text("main", "Passkeys and security keys", WAIT).await?;
+
+    // First-run enrolment works once: the recorded finish and a new start are both refused.
+    let replay =
+        portal.fetch("POST", "/api/v1/bootstrap/passkey/finish", Some(&bootstrap_finish), true).await?;
+    assert_eq!((replay.status, replay.code()), (403, "bootstrap_closed"), "{:?}", replay.body);
+    let again =
+        format!(r#"{{"secret":"{}","username":"mallory","display_name":"Mallory"}}"#, bootstrap_secret());
+    let start = portal.fetch("POST", "/api/v1/bootstrap/passkey/start", Some(&again), true).await?;
+    assert_eq!((start.status, start.code()), (403, "bootstrap_closed"));
+
+    // Signing out ends the session on the server.
+    portal.click("#sign-out").await?;
+    portal.browser.wait_for("#sign-in-username", WAIT).await?;
+    let after = portal.fetch("GET", "/api/v1/me", None, false).await?;
+    assert_eq!((after.status, after.code()), (401, "unauthenticated"));
+    portal.browser.quit().await?;
+    Ok(())
+}
+
+#[tokio::test]
+async fn ceremonies_are_single_use_and_demand_user_verification() -> TestResult {
+    let stack = Stack::start("ceremony").await;
+    let portal = Portal::open(&stack, "ceremony").await?;
+    let platform = portal.browser.add_authenticator("internal", true).await?;
+    enrol_and_sign_in(&portal).await?;
+
+    // A replayed sign-in response finds its ceremony used up, and opens no session.
+    let (finish, first) = portal.scripted_sign_in("ada", "").await?;
+    assert_eq!(first.status, 200, "{:?}", first.body);
+    let replay = portal.fetch("POST", "/api/v1/sign-in/passkey/finish", Some(&finish), true).await?;
+    assert_eq!((replay.status, replay.code()), (400, "ceremony_not_found"), "{:?}", replay.body);
+
+    // An assertion made without user verification is refused.
+    let (_, no_uv) = portal.scripted_sign_in("ada", "publicKey.userVerification = 'discouraged';").await?;
+    assert_eq!((no_uv.status, no_uv.code()), (400, "user_verification_required"), "{:?}", no_uv.body);
+
+    // A second authenticator (a USB security key) through the Security info page...
+    portal.browser.remove_authenticator(&platform).await?;
+    portal.browser.add_authenticator("usb", true).await?;
+    portal.browser.goto(&format!("{}/security-info", portal.base_url)).await?;
+    portal.record_posts().await?;
+    portal.fill("#add-passkey-name", "Backup key").await?;
+    portal.click("#add-passkey-submit").await?;
+    portal.browser.wait_for_text("#add-passkey-status", "Added", WAIT).await?;
+    let passkeys = |a: &elevate_e2e::browser::Answer| a.body["passkeys"].as_array().map(Vec::len);
+    let me = portal.fetch("GET", "/api/v1/me", None, false).await?;
+    assert_eq!(passkeys(&me), Some(2), "{:?}", me.body);
+    portal.browser.wait_for_text("#passkey-list", "Backup key", WAIT).await?;
+
+    // ...whose registration response, replayed, is refused and adds nothing.
+    let body = portal.recorded("/api/v1/me/passkeys/finish").await?;
+    let replay = portal.fetch("POST", "/api/v1/me/passkeys/finish", Some(&body), true).await?;
+    assert_eq!((replay.status, replay.code()), (400, "ceremony_not_found"), "{:?}", replay.body);
+
+    // Bad input gets a typed 4xx and changes nothing.
+    let bad = portal.fetch("POST", "/api/v1/me/passkeys/finish", Some(r#"{"user_id": "#), true).await?;
+    assert_eq!((bad.status, bad.code()), (400, "bad_request"), "{:?}", bad.body);
+    let wrong_type =
+        portal.fetch("POST", "/api/v1/sign-in/passkey/start", Some(r#"{"username": 5}"#), true).await?;
+    assert_eq!((wrong_type.status, wrong_type.code()), (400, "bad_request"));
+    let huge = format!(r#"{{"username":"{}"}}"#, "a".repeat(70 * 1024));
+    let too_big = portal.fetch("POST", "/api/v1/sign-in/passkey/start", Some(&huge), true).await?;
+    assert_eq!((too_big.status, too_big.code()), (413, "payload_too_large"));
+    let wrong_method = portal.fetch("GET", "/api/v1/sign-out", None, false).await?;
+    assert_eq!((wrong_method.status, wrong_method.code()), (405, "method_not_allowed"));
+    let me = portal.fetch("GET", "/api/v1/me", None, false).await?;
+    assert_eq!(passkeys(&me), Some(2), "bad input changed the passkeys: {:?}", me.body);
+
+    // State-changing calls without the anti-forgery header, or from another origin, are refused.
+    let no_csrf = portal.fetch("POST", "/api/v1/me/passkeys/start", Some("{}"), false).await?;
+    assert_eq!((no_csrf.status, no_csrf.code()), (403, "csrf_rejected"));
+    let foreign = reqwest::Client::new()
+        .post(stack.api("/api/v1/sign-in/passkey/start"))
+        .header("x-elevate-csrf", "1")
+        .header("origin", "https://evil.example")
+        .body(r#"{"username":"ada"}"#)
+        .send()
+        .await?;
+    assert_eq!(foreign.status(), 403);
+    assert_eq!(foreign.json::<Value>().await?["error"]["code"], "csrf_rejected");
+    portal.browser.quit().await?;
+    Ok(())
+}
