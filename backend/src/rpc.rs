@@ -26,6 +26,7 @@ pub(crate) enum UserCall {
         now: UnixMillis,
     },
     FinishRegistration {
+        user: UserId,
         ceremony_id: CeremonyId,
         kind: RegistrationKind,
         name: CredentialName,
@@ -102,8 +103,8 @@ impl<T> Outcome<T> {
     }
 }
 
-pub(crate) async fn dispatch_user<S: Store>(
-    obj: &UserObject<'_, S>,
+pub(crate) async fn dispatch_user<S: Store, K: Store>(
+    obj: &UserObject<'_, S, K>,
     call: UserCall,
 ) -> Result<UserReply, AppError> {
     Ok(match call {
@@ -111,9 +112,9 @@ pub(crate) async fn dispatch_user<S: Store>(
             let (ceremony_id, options) = obj.start_registration(&identity, purpose, now).await?;
             UserReply::RegistrationStarted { ceremony_id, options: Box::new(options) }
         }
-        UserCall::FinishRegistration { ceremony_id, kind, name, credential, now } => {
+        UserCall::FinishRegistration { user, ceremony_id, kind, name, credential, now } => {
             let (passkey, purpose) =
-                obj.finish_registration(&ceremony_id, kind, name, &credential, now).await?;
+                obj.finish_registration(&user, &ceremony_id, kind, name, &credential, now).await?;
             UserReply::Registered { passkey, purpose }
         }
         UserCall::StartAuthentication { now } => {

@@ -6,6 +6,7 @@
 //! transactional storage) and natively in tests (over [`crate::storage::MemoryStore`]).
 
 use crate::ceremony::{self, Pending, Purpose};
+use crate::directory::Directory;
 use crate::error::AppError;
 use crate::keys::user_object as keys;
 use crate::session::{self, SessionRecord, SessionToken};
@@ -82,14 +83,15 @@ pub(crate) struct SignedIn {
     pub session: SessionRecord,
 }
 
-/// One user's object, over some storage and this deployment's relying party.
+/// One user's object, over its own storage, the directory and this deployment's relying party.
 #[derive(Debug)]
-pub(crate) struct UserObject<'a, S: Store> {
+pub(crate) struct UserObject<'a, S: Store, K: Store> {
     pub store: &'a S,
+    pub directory: Directory<'a, K>,
     pub rp: &'a RelyingParty,
 }
 
-impl<S: Store> UserObject<'_, S> {
+impl<S: Store, K: Store> UserObject<'_, S, K> {
     pub async fn passkeys(&self) -> Result<Vec<StoredPasskey>, AppError> {
         Ok(get_json(self.store, keys::PASSKEYS).await?.unwrap_or_default())
     }
@@ -115,8 +117,13 @@ impl<S: Store> UserObject<'_, S> {
 
     /// Verifies the response to a registration ceremony of `kind` and stores the passkey.
     /// Returns the stored passkey's summary and what the ceremony was for.
+    ///
+    /// The ceremony is taken before anything else is looked at, so a replayed or failed
+    /// response always finds it gone; the directory's credential index then keeps one
+    /// authenticator from being registered to two people.
     pub async fn finish_registration(
         &self,
+        user: &UserId,
         ceremony_id: &CeremonyId,
         kind: RegistrationKind,
         name: CredentialName,
@@ -142,8 +149,10 @@ impl<S: Store> UserObject<'_, S> {
         }
         let stored = StoredPasskey { name, created_at: now, last_used_at: None, passkey };
         let summary = stored.summary();
+        self.directory.ensure_credential_new(&summary.credential_id).await?;
         passkeys.push(stored);
         put_json(self.store, keys::PASSKEYS, &passkeys).await?;
+        self.directory.record_credential(&summary.credential_id, user).await?;
         Ok((summary, taken.purpose))
     }
 

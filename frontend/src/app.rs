@@ -6,23 +6,36 @@ use crate::pages::{
 };
 use crate::routes::Page;
 use crate::session::{Session, SessionState};
-use elevate_shared::api::auth::Me;
 use leptos::prelude::*;
 use leptos_router::StaticSegment;
 use leptos_router::components::{A, Route, Router, Routes};
 
+/// Which top-level screen the session calls for. Only a change of screen re-renders the tree, so
+/// refreshing the signed-in person's details keeps every page's own state.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Screen {
+    Loading,
+    Bootstrap,
+    SignIn,
+    Portal,
+}
+
 #[component]
 pub fn App() -> impl IntoView {
     let session = Session::provide();
+    let screen = Memo::new(move |_| match session.0.get() {
+        SessionState::Loading => Screen::Loading,
+        SessionState::SignedOut { bootstrap_open: true } => Screen::Bootstrap,
+        SessionState::SignedOut { bootstrap_open: false } => Screen::SignIn,
+        SessionState::SignedIn(_) => Screen::Portal,
+    });
     view! {
         <Router>
-            {move || match session.0.get() {
-                SessionState::Loading => {
-                    view! { <p class="loading" role="status">"Loading Elevate…"</p> }.into_any()
-                }
-                SessionState::SignedOut { bootstrap_open: true } => view! { <Bootstrap /> }.into_any(),
-                SessionState::SignedOut { bootstrap_open: false } => view! { <SignIn /> }.into_any(),
-                SessionState::SignedIn(me) => view! { <Shell me=*me /> }.into_any(),
+            {move || match screen.get() {
+                Screen::Loading => view! { <p class="loading" role="status">"Loading Elevate…"</p> }.into_any(),
+                Screen::Bootstrap => view! { <Bootstrap /> }.into_any(),
+                Screen::SignIn => view! { <SignIn /> }.into_any(),
+                Screen::Portal => view! { <Shell /> }.into_any(),
             }}
         </Router>
     }
@@ -30,8 +43,10 @@ pub fn App() -> impl IntoView {
 
 /// The signed-in portal: a header, the navigation and the current page.
 #[component]
-fn Shell(me: Me) -> impl IntoView {
+fn Shell() -> impl IntoView {
     let session = Session::get();
+    let name = move || session.me().map(|me| me.display_name.to_string()).unwrap_or_default();
+    let is_admin = move || session.me().is_some_and(|me| me.is_admin);
     let signing_out = RwSignal::new(false);
     let sign_out = move |_| {
         signing_out.set(true);
@@ -46,8 +61,8 @@ fn Shell(me: Me) -> impl IntoView {
             <header class="topbar">
                 <span class="brand">"Elevate"</span>
                 <span class="who" id="signed-in-user">
-                    {me.display_name.to_string()}
-                    {me.is_admin.then_some(view! { <span class="badge">"Administrator"</span> })}
+                    {name}
+                    {move || is_admin().then_some(view! { <span class="badge">"Administrator"</span> })}
                 </span>
                 <button class="link" id="sign-out" on:click=sign_out disabled=move || signing_out.get()>
                     "Sign out"

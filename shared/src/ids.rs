@@ -3,9 +3,6 @@
 //! Every id is a newtype that can only be built through a validating constructor (`parse`), and
 //! deserialisation goes through the same constructor, so an invalid id never gets past the edge.
 
-use serde::{Deserialize, Serialize};
-use std::fmt;
-
 /// Why a value was refused as an identifier or name.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum IdError {
@@ -19,46 +16,58 @@ pub enum IdError {
     BadFormat { what: &'static str },
 }
 
+/// Declares a `String` newtype that can only be built through `$validate` (a
+/// `fn(&str) -> Result<(), IdError>`), including when it is deserialised. Used for every validated
+/// string in the crate: the ids here, and the domain's ids and free text.
+///
+/// Paths are fully qualified so the macro works from any module without imports.
 macro_rules! string_newtype {
     ($(#[$meta:meta])* $name:ident, $validate:path) => {
         $(#[$meta])*
-        #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-        #[serde(try_from = "String", into = "String")]
-        pub struct $name(String);
+        #[derive(
+            Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, ::serde::Serialize, ::serde::Deserialize,
+        )]
+        #[serde(try_from = "::std::string::String", into = "::std::string::String")]
+        pub struct $name(::std::string::String);
 
         impl $name {
             /// Validates `raw` and wraps it.
-            pub fn parse(raw: impl Into<String>) -> Result<Self, IdError> {
+            pub fn parse(
+                raw: impl ::std::convert::Into<::std::string::String>,
+            ) -> ::std::result::Result<Self, $crate::ids::IdError> {
                 let raw = raw.into();
                 $validate(&raw)?;
-                Ok(Self(raw))
+                ::std::result::Result::Ok(Self(raw))
             }
 
+            /// The validated text.
+            #[must_use]
             pub fn as_str(&self) -> &str {
                 &self.0
             }
         }
 
-        impl TryFrom<String> for $name {
-            type Error = IdError;
-            fn try_from(raw: String) -> Result<Self, IdError> {
+        impl ::std::convert::TryFrom<::std::string::String> for $name {
+            type Error = $crate::ids::IdError;
+            fn try_from(raw: ::std::string::String) -> ::std::result::Result<Self, $crate::ids::IdError> {
                 Self::parse(raw)
             }
         }
 
-        impl From<$name> for String {
-            fn from(v: $name) -> String {
+        impl ::std::convert::From<$name> for ::std::string::String {
+            fn from(v: $name) -> ::std::string::String {
                 v.0
             }
         }
 
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str(&self.0)
             }
         }
     };
 }
+pub(crate) use string_newtype;
 
 fn lower_hex(raw: &str, what: &'static str, len: usize) -> Result<(), IdError> {
     if raw.is_empty() {

@@ -49,6 +49,20 @@ impl Portal {
         self.browser.click(&e).await
     }
 
+    /// Waits for `css` to contain `needle`; on failure saves a screenshot of what the page
+    /// showed instead, so a red run can be looked at.
+    pub async fn expect_text(&self, css: &str, needle: &str) -> Result<String> {
+        match self.browser.wait_for_text(css, needle, WAIT).await {
+            Ok(text) => Ok(text),
+            Err(e) => {
+                let name: String =
+                    css.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '-' }).collect();
+                let _ = self.screenshot(&format!("failure{name}")).await;
+                Err(e)
+            }
+        }
+    }
+
     /// Records the JSON bodies the SPA posts, so a test can replay them.
     pub async fn record_posts(&self) -> Result<()> {
         self.browser
@@ -57,9 +71,12 @@ impl Portal {
                 if (!window.__posts) {
                   window.__posts = [];
                   const orig = window.fetch;
-                  window.fetch = function (input, init) {
-                    const url = typeof input === 'string' ? input : input.url;
-                    if (init && init.method === 'POST') window.__posts.push({ url, body: init.body });
+                  window.fetch = async function (input, init) {
+                    if (input instanceof Request && input.method === 'POST') {
+                      window.__posts.push({ url: input.url, body: await input.clone().text() });
+                    } else if (init && init.method === 'POST') {
+                      window.__posts.push({ url: String(input), body: init.body });
+                    }
                     return orig.apply(this, arguments);
                   };
                 }

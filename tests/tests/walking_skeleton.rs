@@ -18,7 +18,7 @@ async fn enrol_and_sign_in(portal: &Portal) -> TestResult {
     portal.fill("#sign-in-username", "ada").await?;
     portal.record_posts().await?;
     portal.click("#sign-in-submit").await?;
-    portal.browser.wait_for_text("#signed-in-user", "Ada Lovelace", WAIT).await?;
+    portal.expect_text("#signed-in-user", "Ada Lovelace").await?;
     Ok(())
 }
 
@@ -71,7 +71,7 @@ async fn first_administrator_enrols_a_passkey_signs_in_and_sees_the_shell() -> T
         assert!(nav_text.contains(page), "navigation lacks {page}: {nav_text:?}");
     }
     portal.browser.emulate_width(Some(390)).await?;
-    portal.browser.wait_for_text("#signed-in-user", "Ada Lovelace", WAIT).await?;
+    portal.expect_text("#signed-in-user", "Ada Lovelace").await?;
     assert!(portal.horizontal_overflow().await? <= 0, "the shell overflows a 390 px screen");
     portal.screenshot("signed-in-shell-390px").await?;
     portal.browser.emulate_width(None).await?;
@@ -79,9 +79,9 @@ async fn first_administrator_enrols_a_passkey_signs_in_and_sees_the_shell() -> T
 
     // Pages that are not built say so; a deep link opens the right page.
     portal.click("nav.nav a[href='/roles']").await?;
-    portal.browser.wait_for_text("main", "Not built yet", WAIT).await?;
+    portal.expect_text("main", "Not built yet").await?;
     portal.browser.goto(&format!("{}/security-info", portal.base_url)).await?;
-    portal.browser.wait_for_text("main", "Passkeys and security keys", WAIT).await?;
+    portal.expect_text("main", "Passkeys and security keys").await?;
 
     // First-run enrolment works once: the recorded finish and a new start are both refused.
     let replay =
@@ -125,11 +125,11 @@ async fn ceremonies_are_single_use_and_demand_user_verification() -> TestResult 
     portal.record_posts().await?;
     portal.fill("#add-passkey-name", "Backup key").await?;
     portal.click("#add-passkey-submit").await?;
-    portal.browser.wait_for_text("#add-passkey-status", "Added", WAIT).await?;
+    portal.expect_text("#add-passkey-status", "Added").await?;
     let passkeys = |a: &elevate_e2e::browser::Answer| a.body["passkeys"].as_array().map(Vec::len);
     let me = portal.fetch("GET", "/api/v1/me", None, false).await?;
     assert_eq!(passkeys(&me), Some(2), "{:?}", me.body);
-    portal.browser.wait_for_text("#passkey-list", "Backup key", WAIT).await?;
+    portal.expect_text("#passkey-list", "Backup key").await?;
 
     // ...whose registration response, replayed, is refused and adds nothing.
     let body = portal.recorded("/api/v1/me/passkeys/finish").await?;

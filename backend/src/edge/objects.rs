@@ -1,8 +1,10 @@
 //! The Durable Object classes. Each decodes one typed call, runs it through the object's plain
 //! Rust logic over its own storage, and encodes the outcome.
 
-use super::adapters::ObjectStorage;
+use super::adapters::{Kv, ObjectStorage};
+use crate::directory::Directory;
 use crate::error::AppError;
+use crate::keys::binding;
 use crate::rpc::{Outcome, TenantCall, UserCall, dispatch_tenant, dispatch_user};
 use crate::tenant_object::TenantObject;
 use crate::user_object::UserObject;
@@ -29,7 +31,9 @@ impl DurableObject for UserDurableObject {
             let config = super::config(&self.env)?;
             let rp = RelyingParty::new(&config)?;
             let store = ObjectStorage(self.state.storage());
-            dispatch_user(&UserObject { store: &store, rp: &rp }, call).await
+            let kv = Kv(self.env.kv(binding::DIRECTORY_KV)?);
+            dispatch_user(&UserObject { store: &store, directory: Directory { kv: &kv }, rp: &rp }, call)
+                .await
         })
         .await
     }

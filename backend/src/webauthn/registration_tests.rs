@@ -185,7 +185,8 @@ fn every_bent_response_is_refused_by_us_whenever_webauthn_rs_refuses_it() {
     use RegistrationError as E;
     let c = start();
     let other_challenge = vec![9u8; c.challenge.len()];
-    let cases: Vec<(&str, Box<dyn Fn(&mut Soft)>, RegistrationError)> = vec![
+    type Bend = Box<dyn Fn(&mut Soft)>;
+    let cases: Vec<(&str, Bend, RegistrationError)> = vec![
         (
             "assertion type",
             Box::new(|s| s.ceremony_type = "webauthn.get"),

@@ -4,7 +4,7 @@
 //! Random ids (requests, assignments, tokens) are 128 bits as lowercase hex, chosen by the backend;
 //! role ids are short human-chosen slugs, because administrators and scripts type them.
 
-use crate::ids::IdError;
+use crate::ids::{IdError, string_newtype};
 
 fn lower_hex_128(raw: &str, what: &'static str) -> Result<(), IdError> {
     if raw.is_empty() {
@@ -63,29 +63,29 @@ fn validate_method_id(raw: &str) -> Result<(), IdError> {
     Ok(())
 }
 
-validated_string!(
+string_newtype!(
     /// A role's stable id: a slug of lowercase letters, digits, `-`, `_` and `.`
     /// (`global-admin`, `subscription.owner`), starting with a letter or digit.
     RoleId,
     validate_role_id
 );
-validated_string!(
+string_newtype!(
     /// An activation request's id: 128 random bits as lowercase hex.
     RequestId,
     validate_request_id
 );
-validated_string!(
+string_newtype!(
     /// An assignment's id: 128 random bits as lowercase hex. The active assignment an activation
     /// creates reuses its request's id (see [`AssignmentId::for_activation`]).
     AssignmentId,
     validate_assignment_id
 );
-validated_string!(
+string_newtype!(
     /// A grant token's id: 128 random bits as lowercase hex.
     TokenId,
     validate_token_id
 );
-validated_string!(
+string_newtype!(
     /// One registered MFA method: a WebAuthn credential id (base64url, no padding), or the
     /// backend's base64url id for a TOTP secret.
     MethodId,

@@ -9,6 +9,8 @@
 //! - [`ids`], [`text`], [`durations`]: validated newtypes for identifiers, free text and spans.
 //! - [`scope`]: the resource hierarchy and its containment order.
 //! - [`role`], [`user`], [`mfa`]: roles, people and their authenticators, MFA evidence checks.
+//! - [`totp`]: TOTP secrets, codes, `otpauth://` URIs and single-use verification (RFC 6238).
+//! - [`lockout`]: throttling and lock-out after repeated failures (NIST SP 800-63B).
 //! - [`settings`]: per-role settings, their secure defaults and their validation.
 //! - [`ticket`]: the restricted ticket-number pattern language.
 //! - [`assignment`]: eligible / active assignments and the rules for direct assignment.
@@ -18,56 +20,13 @@
 //! - [`audit`]: the event catalogue and the tamper-evident hash chain.
 //! - [`alerts`]: security alerts computed from state, with typed fixes.
 
-/// Declares a `String` newtype that can only be built through `validate`, including when it is
-/// deserialised. The same shape as [`crate::ids`] uses, for the domain's own identifiers.
-macro_rules! validated_string {
-    ($(#[$meta:meta])* $name:ident, $validate:path) => {
-        $(#[$meta])*
-        #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
-        #[serde(try_from = "String", into = "String")]
-        pub struct $name(String);
-
-        impl $name {
-            /// Validates `raw` and wraps it.
-            pub fn parse(raw: impl Into<String>) -> Result<Self, $crate::ids::IdError> {
-                let raw = raw.into();
-                $validate(&raw)?;
-                Ok(Self(raw))
-            }
-
-            #[must_use]
-            pub fn as_str(&self) -> &str {
-                &self.0
-            }
-        }
-
-        impl TryFrom<String> for $name {
-            type Error = $crate::ids::IdError;
-            fn try_from(raw: String) -> Result<Self, $crate::ids::IdError> {
-                Self::parse(raw)
-            }
-        }
-
-        impl From<$name> for String {
-            fn from(v: $name) -> String {
-                v.0
-            }
-        }
-
-        impl std::fmt::Display for $name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(&self.0)
-            }
-        }
-    };
-}
-
 pub mod alerts;
 pub mod assignment;
 pub mod audit;
 pub mod digest;
 pub mod durations;
 pub mod ids;
+pub mod lockout;
 pub mod mfa;
 pub mod policy;
 pub mod request;
@@ -76,6 +35,7 @@ pub mod scope;
 pub mod settings;
 pub mod text;
 pub mod ticket;
+pub mod totp;
 pub mod user;
 
 pub use alerts::{Affected, Alert, AlertInput, AlertKind, AlertThresholds, Fix, Severity, compute_alerts};
@@ -90,6 +50,9 @@ pub use durations::{
     MaxActivation, PendingExpiry,
 };
 pub use ids::{AssignmentId, MethodId, RequestId, RoleId, TokenId};
+pub use lockout::{
+    AttemptRefused, FailureCounter, FailureOutcome, LockoutPolicy, LockoutPolicyError, LockoutSettings,
+};
 pub use mfa::{MfaEvidence, MfaMethodKind, MfaMethodSummary, MfaRejection};
 pub use policy::{ActivationDraft, ActivationStart, ActivationVerdict, PolicyInput, Refusal, evaluate};
 pub use request::{ActivationRequest, RequestState, RequestStatus, Transition};
@@ -98,4 +61,8 @@ pub use scope::Scope;
 pub use settings::RoleSettings;
 pub use text::{Description, Hint, Justification, Reason, RoleName, Ticket, TicketNumber, TicketSystem};
 pub use ticket::TicketPattern;
+pub use totp::{
+    AcceptedStep, OtpAuthError, OtpAuthUri, SkewWindow, TotpAlgorithm, TotpCode, TotpCodeError, TotpDigits,
+    TotpParams, TotpParamsError, TotpPeriod, TotpRejection, TotpSecret, TotpSecretError,
+};
 pub use user::{User, UserStatus};

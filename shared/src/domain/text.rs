@@ -4,7 +4,7 @@
 //! leading or trailing whitespace, and carries no control characters (multi-line fields allow
 //! `\n` and `\t` only). Limits count Unicode scalar values, not bytes.
 
-use crate::ids::IdError;
+use crate::ids::{IdError, string_newtype};
 use serde::{Deserialize, Serialize};
 
 fn validate_text(raw: &str, what: &'static str, max: usize, multiline: bool) -> Result<(), IdError> {
@@ -59,37 +59,37 @@ fn validate_ticket_number(raw: &str) -> Result<(), IdError> {
     Ok(())
 }
 
-validated_string!(
+string_newtype!(
     /// A role's display name ("Global Administrator").
     RoleName,
     validate_role_name
 );
-validated_string!(
+string_newtype!(
     /// What a role is for; may span lines.
     Description,
     validate_description
 );
-validated_string!(
+string_newtype!(
     /// Why the requester needs the role now; may span lines.
     Justification,
     validate_justification
 );
-validated_string!(
+string_newtype!(
     /// The hint a role shows next to its justification field ("Include the incident id").
     Hint,
     validate_hint
 );
-validated_string!(
+string_newtype!(
     /// Why an approver decided as they did, or why an administrator acted.
     Reason,
     validate_reason
 );
-validated_string!(
+string_newtype!(
     /// The ticket system a ticket number belongs to ("ServiceNow").
     TicketSystem,
     validate_ticket_system
 );
-validated_string!(
+string_newtype!(
     /// A ticket number: printable ASCII without spaces, at most 64 characters. Whether it has the
     /// role's expected shape is checked separately by a [`crate::domain::TicketPattern`].
     TicketNumber,

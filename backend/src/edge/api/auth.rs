@@ -10,8 +10,6 @@ use crate::rpc::{TenantCall, TenantReply, UserCall, UserReply, unexpected};
 use crate::session::{self, ABSOLUTE_LIFETIME, SessionRecord, SessionToken};
 use crate::tenant_object;
 use crate::user_object::{Identity, RegistrationKind};
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use elevate_shared::api::ErrorCode;
 use elevate_shared::api::auth::{
     AddPasskeyStart, AuthenticationStarted, BootstrapStart, BootstrapStatus, Me, PasskeySummary,
@@ -95,9 +93,8 @@ async fn finish_registration(
     body: RegistrationFinish,
     kind: RegistrationKind,
 ) -> Result<(PasskeySummary, Purpose), AppError> {
-    let kv = directory(ctx)?;
-    Directory { kv: &kv }.ensure_credential_new(&URL_SAFE_NO_PAD.encode(&body.credential.raw_id)).await?;
     let call = UserCall::FinishRegistration {
+        user: body.user_id.clone(),
         ceremony_id: body.ceremony_id,
         kind,
         name: body.name,
@@ -105,10 +102,7 @@ async fn finish_registration(
         now: ctx.now,
     };
     match stubs::user(ctx.env, &body.user_id, call).await? {
-        UserReply::Registered { passkey, purpose } => {
-            Directory { kv: &kv }.record_credential(&passkey.credential_id, &body.user_id).await?;
-            Ok((passkey, purpose))
-        }
+        UserReply::Registered { passkey, purpose } => Ok((passkey, purpose)),
         other => Err(unexpected(&other)),
     }
 }
