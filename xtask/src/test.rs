@@ -23,5 +23,5 @@ pub fn run() -> Result {
     exec(cmd("cargo").arg("test").args(["-p", "elevate-shared", "-p", "elevate-backend", "-p", "xtask"]))?;
     crate::build::artifacts()?;
     // The suites start their own worker and browser; see tests/src/stack.rs.
-    exec(cmd("cargo").args(["test", "-p", "elevate-e2e", "--", "--test-threads", "1"]))
+    exec(cmd("cargo").args(["test", "-p", "elevate-e2e", "--tests", "--", "--test-threads", "1"]))
 }

@@ -41,10 +41,10 @@ pub(crate) fn check_csrf(req: &Request, config: &Config) -> Result<(), AppError>
     if req.headers().get(CSRF_HEADER)?.as_deref() != Some(CSRF_VALUE) {
         return refused("This request lacks the portal's anti-forgery header.");
     }
-    if let Some(origin) = req.headers().get("origin")? {
-        if origin != config.origin_text() {
-            return refused("This request comes from another site.");
-        }
+    if let Some(origin) = req.headers().get("origin")?
+        && origin != config.origin_text()
+    {
+        return refused("This request comes from another site.");
     }
     if req.headers().get("sec-fetch-site")?.as_deref() == Some("cross-site") {
         return refused("This request comes from another site.");
