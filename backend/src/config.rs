@@ -4,6 +4,7 @@
 
 use crate::error::AppError;
 use elevate_shared::api::auth::BootstrapSecret;
+use elevate_shared::domain::lockout::{LockoutPolicy, LockoutSettings};
 use subtle::ConstantTimeEq;
 use url::Url;
 
@@ -12,6 +13,8 @@ pub(crate) mod var {
     pub const RP_ORIGIN: &str = "RP_ORIGIN";
     pub const RP_NAME: &str = "RP_NAME";
     pub const BOOTSTRAP_SECRET: &str = "BOOTSTRAP_SECRET";
+    /// JSON `LockoutSettings`; absent means the secure default.
+    pub const MFA_LOCKOUT: &str = "MFA_LOCKOUT";
 }
 
 #[derive(Clone, Debug)]
@@ -24,6 +27,8 @@ pub(crate) struct Config {
     pub rp_name: String,
     /// The first-run enrolment secret; absent means first-run enrolment is impossible.
     pub bootstrap_secret: Option<Redacted>,
+    /// Growing delay, then lockout, after consecutive MFA failures.
+    pub lockout: LockoutPolicy,
 }
 
 /// A secret string that never prints.
@@ -58,7 +63,16 @@ impl Config {
         let rp_name = lookup(var::RP_NAME).unwrap_or_else(|| "Elevate".to_owned());
         // A short secret could be guessed; refuse to run first-run enrolment with one.
         let bootstrap_secret = lookup(var::BOOTSTRAP_SECRET).filter(|s| s.len() >= 16).map(Redacted);
-        Ok(Self { rp_id, origin, rp_name, bootstrap_secret })
+        let lockout = match lookup(var::MFA_LOCKOUT).filter(|v| !v.trim().is_empty()) {
+            None => LockoutPolicy::default(),
+            Some(json) => serde_json::from_str::<LockoutSettings>(&json)
+                .map_err(|e| AppError::internal(format!("{} is not lockout settings: {e}", var::MFA_LOCKOUT)))
+                .and_then(|s| {
+                    LockoutPolicy::new(s)
+                        .map_err(|e| AppError::internal(format!("{} is invalid: {e}", var::MFA_LOCKOUT)))
+                })?,
+        };
+        Ok(Self { rp_id, origin, rp_name, bootstrap_secret, lockout })
     }
 
     /// The origin as browsers serialise it in `Origin` headers and client data.
@@ -95,6 +109,19 @@ mod tests {
         assert!(config(&[("RP_ID", "example.com"), ("RP_ORIGIN", "https://pim.example.com")]).is_ok());
         assert!(config(&[("RP_ID", "example.com"), ("RP_ORIGIN", "https://evilexample.com")]).is_err());
         assert!(config(&[("RP_ID", "localhost")]).is_err());
+    }
+
+    #[test]
+    fn lockout_comes_from_configuration_and_is_validated() {
+        let base = [("RP_ID", "localhost"), ("RP_ORIGIN", "http://localhost:8787")];
+        assert_eq!(config(&base).unwrap().lockout, LockoutPolicy::default());
+        let custom =
+            r#"{"free_attempts":0,"base_delay":0,"max_delay":0,"lockout_after":5,"lockout_duration":60000}"#;
+        let c = config(&[base[0], base[1], ("MFA_LOCKOUT", custom)]).unwrap();
+        assert_eq!(c.lockout.settings().lockout_after, 5);
+        let too_many = r#"{"free_attempts":0,"base_delay":0,"max_delay":0,"lockout_after":101,"lockout_duration":60000}"#;
+        assert!(config(&[base[0], base[1], ("MFA_LOCKOUT", too_many)]).is_err());
+        assert!(config(&[base[0], base[1], ("MFA_LOCKOUT", "{")]).is_err());
     }
 
     #[test]

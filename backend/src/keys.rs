@@ -38,11 +38,17 @@ pub(crate) mod user_object {
     use super::*;
 
     pub const PASSKEYS: &str = "passkeys";
+    pub const TOTP_METHODS: &str = "totp";
+    /// The account's consecutive MFA failures and lockout.
+    pub const MFA_FAILURES: &str = "mfa_failures";
     pub const CEREMONY_PREFIX: &str = "ceremony/";
     pub const SESSION_PREFIX: &str = "session/";
 
     pub fn ceremony(id: &CeremonyId) -> String {
         format!("{CEREMONY_PREFIX}{id}")
+    }
+    pub fn totp_enrolment(id: &CeremonyId) -> String {
+        format!("totp_enrolment/{id}")
     }
     /// Sessions are stored under the hash of their token, never the token itself.
     pub fn session(token_hash_hex: &str) -> String {

@@ -11,10 +11,12 @@ use crate::tenant_object::TenantObject;
 use crate::user_object::{Identity, RegistrationKind, SignedIn, UserObject};
 use elevate_shared::api::ApiError;
 use elevate_shared::api::auth::{
-    CreationChallengeResponse, PasskeySummary, PublicKeyCredential, RegisterPublicKeyCredential,
+    CreationChallengeResponse, MfaEvidence, PasskeySummary, PublicKeyCredential, RegisterPublicKeyCredential,
     RequestChallengeResponse,
 };
-use elevate_shared::ids::{CeremonyId, CredentialName, UserId};
+use elevate_shared::api::mfa::{TotpEnrolmentStarted, TotpMethodSummary, TypedCode};
+use elevate_shared::domain::lockout::LockoutPolicy;
+use elevate_shared::ids::{CeremonyId, CredentialName, UserId, Username};
 use elevate_shared::time::UnixMillis;
 use serde::{Deserialize, Serialize};
 
@@ -48,7 +50,23 @@ pub(crate) enum UserCall {
     EndSession {
         token: SessionToken,
     },
-    ListPasskeys,
+    ListMethods,
+    StartTotpEnrolment {
+        username: Username,
+        name: CredentialName,
+        now: UnixMillis,
+    },
+    FinishTotpEnrolment {
+        enrolment_id: CeremonyId,
+        code: TypedCode,
+        now: UnixMillis,
+    },
+    VerifyTotp {
+        token: SessionToken,
+        code: TypedCode,
+        policy: LockoutPolicy,
+        now: UnixMillis,
+    },
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -58,7 +76,10 @@ pub(crate) enum UserReply {
     AuthenticationStarted { ceremony_id: CeremonyId, options: Box<RequestChallengeResponse> },
     SignedIn(SignedIn),
     Session(SessionRecord),
-    Passkeys(Vec<PasskeySummary>),
+    Methods { passkeys: Vec<PasskeySummary>, totp: Vec<TotpMethodSummary> },
+    TotpEnrolmentStarted(Box<TotpEnrolmentStarted>),
+    TotpEnrolled(TotpMethodSummary),
+    Verified(MfaEvidence),
     Done,
 }
 
@@ -129,8 +150,18 @@ pub(crate) async fn dispatch_user<S: Store, K: Store>(
             obj.end_session(&token).await?;
             UserReply::Done
         }
-        UserCall::ListPasskeys => {
-            UserReply::Passkeys(obj.passkeys().await?.iter().map(|p| p.summary()).collect())
+        UserCall::ListMethods => UserReply::Methods {
+            passkeys: obj.passkeys().await?.iter().map(|p| p.summary()).collect(),
+            totp: obj.totp_methods().await?.iter().map(|t| t.summary()).collect(),
+        },
+        UserCall::StartTotpEnrolment { username, name, now } => {
+            UserReply::TotpEnrolmentStarted(Box::new(obj.start_totp_enrolment(&username, name, now).await?))
+        }
+        UserCall::FinishTotpEnrolment { enrolment_id, code, now } => {
+            UserReply::TotpEnrolled(obj.finish_totp_enrolment(&enrolment_id, &code, now).await?)
+        }
+        UserCall::VerifyTotp { token, code, policy, now } => {
+            UserReply::Verified(obj.verify_totp(&token, &code, policy, now).await?)
         }
     })
 }

@@ -86,6 +86,8 @@ pub struct SignInFinish {
 pub enum MfaMethodKind {
     /// A WebAuthn passkey or security key, with user verification.
     Passkey,
+    /// A code from an authenticator app or OATH hardware token.
+    Totp,
 }
 
 /// The last MFA a session holds, which later issues count towards a freshness window.
@@ -117,6 +119,9 @@ pub struct Me {
     pub display_name: DisplayName,
     pub is_admin: bool,
     pub passkeys: Vec<PasskeySummary>,
+    /// Authenticator apps and OATH tokens.
+    #[serde(default)]
+    pub totp_methods: Vec<crate::api::mfa::TotpMethodSummary>,
     pub session: SessionInfo,
 }
 

@@ -63,6 +63,12 @@ pub enum ErrorCode {
     MfaRejected,
     /// The person has no registered method the role accepts.
     NoUsableMfaMethod,
+    /// The one-time code is wrong, or was already used.
+    MfaCodeRejected,
+    /// Too many recent MFA failures: wait until the retry time before trying again.
+    MfaThrottled,
+    /// Too many MFA failures: the account is locked until the given time or an unlock.
+    MfaLockedOut,
     /// Too few approvers other than the requester exist to reach the quorum.
     ApprovalUnavailable,
     /// Nobody approves or denies their own request.
@@ -97,6 +103,9 @@ impl ErrorCode {
             Self::MethodNotAllowed => 405,
             Self::UsernameTaken | Self::CredentialAlreadyRegistered => 409,
             Self::PayloadTooLarge => 413,
+            Self::MfaCodeRejected => 400,
+            Self::MfaLockedOut => 423,
+            Self::MfaThrottled => 429,
             Self::SettingsInvalid
             | Self::AssignmentRefused
             | Self::DurationTooLong
@@ -155,6 +164,9 @@ impl ErrorCode {
             Self::TicketRejected => "ticket_rejected",
             Self::MfaRequired => "mfa_required",
             Self::MfaRejected => "mfa_rejected",
+            Self::MfaCodeRejected => "mfa_code_rejected",
+            Self::MfaThrottled => "mfa_throttled",
+            Self::MfaLockedOut => "mfa_locked_out",
             Self::NoUsableMfaMethod => "no_usable_mfa_method",
             Self::ApprovalUnavailable => "approval_unavailable",
             Self::SelfApproval => "self_approval",

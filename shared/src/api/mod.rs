@@ -13,6 +13,7 @@ pub mod auth;
 pub mod domain_errors;
 pub mod error;
 pub mod health;
+pub mod mfa;
 pub mod paths;
 pub mod roles;
 

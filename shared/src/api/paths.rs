@@ -11,6 +11,10 @@ pub const SIGN_OUT: &str = "/api/v1/sign-out";
 pub const ME: &str = "/api/v1/me";
 pub const MY_PASSKEY_START: &str = "/api/v1/me/passkeys/start";
 pub const MY_PASSKEY_FINISH: &str = "/api/v1/me/passkeys/finish";
+pub const MY_TOTP_START: &str = "/api/v1/me/totp/start";
+pub const MY_TOTP_FINISH: &str = "/api/v1/me/totp/finish";
+/// Step-up: prove presence again in this session with an authenticator-app code.
+pub const MY_MFA_TOTP: &str = "/api/v1/me/mfa/totp";
 
 /// The prefix under which the worker answers instead of serving the SPA.
 pub const API_PREFIX: &str = "/api/";

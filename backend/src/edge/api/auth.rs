@@ -18,13 +18,13 @@ use elevate_shared::api::auth::{
 use worker::{Request, Response};
 
 /// A request made by a signed-in person; only [`authenticate`] makes one.
-struct SignedIn {
-    user: UserRecord,
-    session: SessionRecord,
-    token: SessionToken,
+pub(super) struct SignedIn {
+    pub user: UserRecord,
+    pub session: SessionRecord,
+    pub token: SessionToken,
 }
 
-async fn authenticate(ctx: &Ctx<'_>, req: &Request) -> Result<SignedIn, AppError> {
+pub(super) async fn authenticate(ctx: &Ctx<'_>, req: &Request) -> Result<SignedIn, AppError> {
     let (user_id, token) = http::session_cookie(req).ok_or_else(session::unauthenticated)?;
     let session =
         match stubs::user(ctx.env, &user_id, UserCall::CheckSession { token: token.clone(), now: ctx.now })
@@ -154,8 +154,7 @@ pub(crate) async fn sign_in_finish(ctx: &Ctx<'_>, req: &mut Request) -> Result<R
     };
     let kv = directory(ctx)?;
     let user = Directory { kv: &kv }.user(&body.user_id).await?.ok_or_else(session::unauthenticated)?;
-    let passkeys = list_passkeys(ctx, &user).await?;
-    let me = me_body(&user, &signed_in.session, passkeys);
+    let me = me_body(ctx, &user, &signed_in.session).await?;
     let mut resp = http::json(200, &me)?;
     http::set_session_cookie(
         &mut resp,
@@ -181,8 +180,7 @@ pub(crate) async fn sign_out(ctx: &Ctx<'_>, req: &mut Request) -> Result<Respons
 
 pub(crate) async fn me(ctx: &Ctx<'_>, req: &mut Request) -> Result<Response, AppError> {
     let signed_in = authenticate(ctx, req).await?;
-    let passkeys = list_passkeys(ctx, &signed_in.user).await?;
-    http::json(200, &me_body(&signed_in.user, &signed_in.session, passkeys))
+    http::json(200, &me_body(ctx, &signed_in.user, &signed_in.session).await?)
 }
 
 pub(crate) async fn add_passkey_start(ctx: &Ctx<'_>, req: &mut Request) -> Result<Response, AppError> {
@@ -208,20 +206,19 @@ pub(crate) async fn add_passkey_finish(ctx: &Ctx<'_>, req: &mut Request) -> Resu
     http::json(201, &passkey)
 }
 
-async fn list_passkeys(ctx: &Ctx<'_>, user: &UserRecord) -> Result<Vec<PasskeySummary>, AppError> {
-    match stubs::user(ctx.env, &user.id, UserCall::ListPasskeys).await? {
-        UserReply::Passkeys(p) => Ok(p),
-        other => Err(unexpected(&other)),
-    }
-}
-
-fn me_body(user: &UserRecord, session: &SessionRecord, passkeys: Vec<PasskeySummary>) -> Me {
-    Me {
+/// The signed-in person as the SPA sees them, with all their methods.
+async fn me_body(ctx: &Ctx<'_>, user: &UserRecord, session: &SessionRecord) -> Result<Me, AppError> {
+    let (passkeys, totp_methods) = match stubs::user(ctx.env, &user.id, UserCall::ListMethods).await? {
+        UserReply::Methods { passkeys, totp } => (passkeys, totp),
+        other => return Err(unexpected(&other)),
+    };
+    Ok(Me {
         user_id: user.id.clone(),
         username: user.username.clone(),
         display_name: user.display_name.clone(),
         is_admin: user.is_admin,
         passkeys,
+        totp_methods,
         session: session.info(),
-    }
+    })
 }

@@ -2,6 +2,7 @@
 
 mod auth;
 mod health;
+mod mfa;
 
 use super::http;
 use crate::config::Config;
@@ -43,6 +44,9 @@ async fn route(ctx: &Ctx<'_>, req: &mut Request) -> Result<Response, AppError> {
         (Method::Get, paths::ME) => auth::me(ctx, req).await,
         (Method::Post, paths::MY_PASSKEY_START) => auth::add_passkey_start(ctx, req).await,
         (Method::Post, paths::MY_PASSKEY_FINISH) => auth::add_passkey_finish(ctx, req).await,
+        (Method::Post, paths::MY_TOTP_START) => mfa::totp_start(ctx, req).await,
+        (Method::Post, paths::MY_TOTP_FINISH) => mfa::totp_finish(ctx, req).await,
+        (Method::Post, paths::MY_MFA_TOTP) => mfa::verify_totp(ctx, req).await,
         (_, p) if ROUTED.contains(&p) => {
             Err(AppError::api(ErrorCode::MethodNotAllowed, "This method is not allowed here."))
         }
@@ -62,4 +66,7 @@ const ROUTED: &[&str] = &[
     paths::ME,
     paths::MY_PASSKEY_START,
     paths::MY_PASSKEY_FINISH,
+    paths::MY_TOTP_START,
+    paths::MY_TOTP_FINISH,
+    paths::MY_MFA_TOTP,
 ];

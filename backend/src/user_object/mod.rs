@@ -5,6 +5,8 @@
 //! Written against the [`Store`] port, so the same code runs in the Durable Object (over its
 //! transactional storage) and natively in tests (over [`crate::storage::MemoryStore`]).
 
+mod totp;
+
 use crate::ceremony::{self, Pending, Purpose};
 use crate::directory::Directory;
 use crate::error::AppError;

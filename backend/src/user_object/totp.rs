@@ -1,0 +1,380 @@
+//! Authenticator apps in the user's object: enrolment that only turns a method on after a
+//! correct code, and single-use verification with the account's failure counter.
+//!
+//! Everything that must not happen twice — a code's step being accepted, a failure being
+//! counted — is read and written here without awaiting anything but this object's own storage,
+//! so the Durable Object's input gate makes each call atomic: of fifty concurrent submissions of
+//! one code, exactly one succeeds.
+
+use super::UserObject;
+use crate::error::AppError;
+use crate::keys::user_object as keys;
+use crate::session::{self, SessionRecord, SessionToken};
+use crate::storage::{Store, get_json, put_json};
+use elevate_shared::api::ErrorCode;
+use elevate_shared::api::auth::{MfaEvidence, MfaMethodKind};
+use elevate_shared::api::mfa::{TotpEnrolmentStarted, TotpMethodSummary, TypedCode};
+use elevate_shared::domain::lockout::{AttemptRefused, FailureCounter, FailureOutcome, LockoutPolicy};
+use elevate_shared::domain::totp::{self, OtpAuthUri, TotpCode, TotpParams, TotpRejection, TotpSecret};
+use elevate_shared::ids::{CeremonyId, CredentialName, Username};
+use elevate_shared::time::{DurationMs, UnixMillis};
+use serde::{Deserialize, Serialize};
+
+/// How long a started enrolment waits for its first code.
+pub(crate) const ENROLMENT_TTL: DurationMs = DurationMs::from_mins(5);
+/// Wrong codes an enrolment tolerates before it is discarded.
+pub(crate) const ENROLMENT_TRIES: u32 = 5;
+
+/// An authenticator app as stored. The secret never leaves this object after enrolment.
+#[derive(Clone, Serialize, Deserialize)]
+pub(crate) struct StoredTotp {
+    pub name: CredentialName,
+    secret_base32: String,
+    pub params: TotpParams,
+    pub created_at: UnixMillis,
+    pub last_used_at: Option<UnixMillis>,
+    /// The last accepted time step; only ever moves forward.
+    last_step: Option<u64>,
+}
+
+impl std::fmt::Debug for StoredTotp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StoredTotp").field("name", &self.name).finish_non_exhaustive()
+    }
+}
+
+impl StoredTotp {
+    pub fn summary(&self) -> TotpMethodSummary {
+        TotpMethodSummary {
+            name: self.name.clone(),
+            params: self.params,
+            created_at: self.created_at,
+            last_used_at: self.last_used_at,
+        }
+    }
+
+    fn secret(&self) -> Result<TotpSecret, AppError> {
+        TotpSecret::from_base32(&self.secret_base32)
+            .map_err(|e| AppError::internal(format!("stored TOTP secret unreadable: {e}")))
+    }
+}
+
+/// An enrolment waiting for its first correct code.
+#[derive(Serialize, Deserialize)]
+struct PendingEnrolment {
+    name: CredentialName,
+    secret_base32: String,
+    params: TotpParams,
+    expires_at: UnixMillis,
+    wrong_codes: u32,
+}
+
+impl<S: Store, K: Store> UserObject<'_, S, K> {
+    pub async fn totp_methods(&self) -> Result<Vec<StoredTotp>, AppError> {
+        Ok(get_json(self.store, keys::TOTP_METHODS).await?.unwrap_or_default())
+    }
+
+    /// Draws a new secret and keeps it pending until a code proves the app has it.
+    pub async fn start_totp_enrolment(
+        &self,
+        username: &Username,
+        name: CredentialName,
+        now: UnixMillis,
+    ) -> Result<TotpEnrolmentStarted, AppError> {
+        let random = crate::random::bytes::<{ TotpSecret::RECOMMENDED_BYTES }>()?;
+        let secret = TotpSecret::generated(random.to_vec()).map_err(|e| AppError::internal(e.to_string()))?;
+        let params = TotpParams::default();
+        let secret_base32 = secret.to_base32();
+        let uri = OtpAuthUri::enrolment(username, secret, params).to_uri();
+        let id = crate::random::ceremony_id()?;
+        let expires_at = now.plus(ENROLMENT_TTL);
+        let pending = PendingEnrolment {
+            name,
+            secret_base32: secret_base32.clone(),
+            params,
+            expires_at,
+            wrong_codes: 0,
+        };
+        put_json(self.store, &keys::totp_enrolment(&id), &pending).await?;
+        Ok(TotpEnrolmentStarted { enrolment_id: id, otpauth_uri: uri, secret_base32, params, expires_at })
+    }
+
+    /// Turns the method on if `code` is right; the accepted step is stored with it, so the code
+    /// typed here can never be used again.
+    pub async fn finish_totp_enrolment(
+        &self,
+        id: &CeremonyId,
+        code: &TypedCode,
+        now: UnixMillis,
+    ) -> Result<TotpMethodSummary, AppError> {
+        let key = keys::totp_enrolment(id);
+        let Some(mut pending) = get_json::<PendingEnrolment>(self.store, &key).await? else {
+            return Err(crate::ceremony::not_found());
+        };
+        if pending.expires_at <= now {
+            self.store.delete(&key).await?;
+            return Err(crate::ceremony::not_found());
+        }
+        let secret = TotpSecret::from_base32(&pending.secret_base32)
+            .map_err(|e| AppError::internal(format!("pending TOTP secret unreadable: {e}")))?;
+        let accepted = TotpCode::normalise(&code.0, pending.params.digits)
+            .ok()
+            .and_then(|c| totp::verify(&secret, pending.params, &c, now, None).ok());
+        let Some(accepted) = accepted else {
+            pending.wrong_codes += 1;
+            if pending.wrong_codes >= ENROLMENT_TRIES {
+                self.store.delete(&key).await?;
+                return Err(AppError::api(
+                    ErrorCode::CeremonyNotFound,
+                    "Too many wrong codes: this setup was cancelled. Start again.",
+                ));
+            }
+            put_json(self.store, &key, &pending).await?;
+            return Err(wrong_code());
+        };
+        self.store.delete(&key).await?;
+        let stored = StoredTotp {
+            name: pending.name,
+            secret_base32: pending.secret_base32,
+            params: pending.params,
+            created_at: now,
+            last_used_at: Some(now),
+            last_step: Some(accepted.step),
+        };
+        let summary = stored.summary();
+        let mut methods = self.totp_methods().await?;
+        methods.push(stored);
+        put_json(self.store, keys::TOTP_METHODS, &methods).await?;
+        Ok(summary)
+    }
+
+    /// A step-up in a live session: checks the account's lockout, tries the code against every
+    /// method, and on success records the new MFA evidence in the session.
+    pub async fn verify_totp(
+        &self,
+        token: &SessionToken,
+        code: &TypedCode,
+        policy: LockoutPolicy,
+        now: UnixMillis,
+    ) -> Result<MfaEvidence, AppError> {
+        let session_key = keys::session(&token.hash_hex());
+        let Some(mut session) = get_json::<SessionRecord>(self.store, &session_key).await? else {
+            return Err(session::unauthenticated());
+        };
+        if !session.is_live(now) {
+            return Err(session::unauthenticated());
+        }
+        let counter: FailureCounter = get_json(self.store, keys::MFA_FAILURES).await?.unwrap_or_default();
+        counter.check(policy, now).map_err(|r| refused(r, now))?;
+
+        let mut methods = self.totp_methods().await?;
+        if methods.is_empty() {
+            return Err(AppError::api(
+                ErrorCode::NoUsableMfaMethod,
+                "You have no authenticator app registered.",
+            ));
+        }
+        let mut replayed = false;
+        for method in methods.iter_mut() {
+            let Ok(parsed) = TotpCode::normalise(&code.0, method.params.digits) else { continue };
+            match totp::verify(&method.secret()?, method.params, &parsed, now, method.last_step) {
+                Ok(accepted) => {
+                    method.last_step = Some(accepted.step);
+                    method.last_used_at = Some(now);
+                    put_json(self.store, keys::TOTP_METHODS, &methods).await?;
+                    put_json(self.store, keys::MFA_FAILURES, &counter.record_success()).await?;
+                    let evidence =
+                        MfaEvidence { method: MfaMethodKind::Totp, at: now, phishing_resistant: false };
+                    session.last_mfa = Some(evidence.clone());
+                    session.last_seen_at = now;
+                    put_json(self.store, &session_key, &session).await?;
+                    return Ok(evidence);
+                }
+                Err(TotpRejection::Replayed) => replayed = true,
+                Err(_) => {}
+            }
+        }
+        let (counter, outcome) = counter.record_failure(policy, now);
+        put_json(self.store, keys::MFA_FAILURES, &counter).await?;
+        match outcome {
+            FailureOutcome::LockoutBegan { until } | FailureOutcome::AlreadyLockedOut { until } => {
+                Err(refused(AttemptRefused::LockedOut { until }, now))
+            }
+            FailureOutcome::RetryNow | FailureOutcome::Throttled { .. } if replayed => Err(AppError::api(
+                ErrorCode::MfaCodeRejected,
+                "That code was already used. Wait for the next one from your app.",
+            )),
+            FailureOutcome::RetryNow | FailureOutcome::Throttled { .. } => Err(wrong_code()),
+        }
+    }
+}
+
+fn wrong_code() -> AppError {
+    AppError::api(ErrorCode::MfaCodeRejected, "That code is not right. Check your app and try again.")
+}
+
+fn refused(r: AttemptRefused, now: UnixMillis) -> AppError {
+    let wait_secs = |t: UnixMillis| t.since(now).0.div_ceil(1000).max(1);
+    match r {
+        AttemptRefused::Throttled { retry_at } => AppError::api(
+            ErrorCode::MfaThrottled,
+            format!("Too many wrong codes. Try again in {} s.", wait_secs(retry_at)),
+        ),
+        AttemptRefused::LockedOut { until } => AppError::api(
+            ErrorCode::MfaLockedOut,
+            format!(
+                "Too many failed attempts: verification is locked for {} min. An administrator can unlock it sooner.",
+                wait_secs(until).div_ceil(60)
+            ),
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+    use crate::directory::Directory;
+    use crate::storage::MemoryStore;
+    use crate::webauthn::RelyingParty;
+    use elevate_shared::domain::lockout::LockoutSettings;
+    use futures::executor::block_on;
+
+    const T0: UnixMillis = UnixMillis(1_800_000_000_000);
+
+    fn rp() -> RelyingParty {
+        let config = Config::from_lookup(|k| match k {
+            "RP_ID" => Some("localhost".into()),
+            "RP_ORIGIN" => Some("http://localhost:8787".into()),
+            _ => None,
+        })
+        .unwrap();
+        RelyingParty::new(&config).unwrap()
+    }
+
+    struct Fixture {
+        store: MemoryStore,
+        kv: MemoryStore,
+        rp: RelyingParty,
+        token: SessionToken,
+    }
+
+    impl Fixture {
+        fn new() -> Self {
+            let f = Self {
+                store: MemoryStore::default(),
+                kv: MemoryStore::default(),
+                rp: rp(),
+                token: SessionToken::generate().unwrap(),
+            };
+            let session = SessionRecord::new(T0, None);
+            block_on(put_json(&f.store, &keys::session(&f.token.hash_hex()), &session)).unwrap();
+            f
+        }
+
+        fn object(&self) -> UserObject<'_, MemoryStore, MemoryStore> {
+            UserObject { store: &self.store, directory: Directory { kv: &self.kv }, rp: &self.rp }
+        }
+
+        /// Enrols an app at `T0` and returns its secret.
+        fn enrol(&self) -> TotpSecret {
+            let obj = self.object();
+            let name = CredentialName::parse("Phone").unwrap();
+            let started =
+                block_on(obj.start_totp_enrolment(&Username::parse("ada").unwrap(), name, T0)).unwrap();
+            assert!(started.otpauth_uri.starts_with("otpauth://totp/Elevate:ada?"));
+            let secret = TotpSecret::from_base32(&started.secret_base32).unwrap();
+            let code = code(&secret, T0);
+            block_on(obj.finish_totp_enrolment(&started.enrolment_id, &code, T0)).unwrap();
+            secret
+        }
+    }
+
+    fn code(secret: &TotpSecret, at: UnixMillis) -> TypedCode {
+        TypedCode(totp::code_at(secret, TotpParams::default(), at).expose().to_owned())
+    }
+
+    fn policy(lockout_after: u32) -> LockoutPolicy {
+        LockoutPolicy::new(LockoutSettings {
+            free_attempts: 0,
+            base_delay: DurationMs(0),
+            max_delay: DurationMs(0),
+            lockout_after,
+            lockout_duration: DurationMs::from_mins(15),
+        })
+        .unwrap()
+    }
+
+    fn code_of(e: AppError) -> ErrorCode {
+        e.to_wire().code
+    }
+
+    #[test]
+    fn the_enrolment_code_can_never_be_used_again_but_the_next_one_can() {
+        let f = Fixture::new();
+        let secret = f.enrol();
+        let obj = f.object();
+        let replay = block_on(obj.verify_totp(&f.token, &code(&secret, T0), policy(10), T0)).unwrap_err();
+        assert_eq!(code_of(replay), ErrorCode::MfaCodeRejected);
+        let later = T0.plus(DurationMs::from_secs(30));
+        let evidence = block_on(obj.verify_totp(&f.token, &code(&secret, later), policy(10), later)).unwrap();
+        assert_eq!(evidence.method, MfaMethodKind::Totp);
+        assert!(!evidence.phishing_resistant);
+        // The session now carries the evidence.
+        let session: SessionRecord =
+            block_on(get_json(&f.store, &keys::session(&f.token.hash_hex()))).unwrap().unwrap();
+        assert_eq!(session.last_mfa, Some(evidence));
+        // And the same code a second time is refused.
+        let again =
+            block_on(obj.verify_totp(&f.token, &code(&secret, later), policy(10), later)).unwrap_err();
+        assert_eq!(code_of(again), ErrorCode::MfaCodeRejected);
+    }
+
+    #[test]
+    fn repeated_failures_lock_the_account_even_against_a_right_code() {
+        let f = Fixture::new();
+        let secret = f.enrol();
+        let obj = f.object();
+        let at = T0.plus(DurationMs::from_secs(60));
+        let wrong = TypedCode(if code(&secret, at).0 == "000000" { "111111" } else { "000000" }.into());
+        for attempt in 1..=5 {
+            let e = block_on(obj.verify_totp(&f.token, &wrong, policy(5), at)).unwrap_err();
+            let expected = if attempt < 5 { ErrorCode::MfaCodeRejected } else { ErrorCode::MfaLockedOut };
+            assert_eq!(code_of(e), expected, "attempt {attempt}");
+        }
+        let right = block_on(obj.verify_totp(&f.token, &code(&secret, at), policy(5), at)).unwrap_err();
+        assert_eq!(code_of(right), ErrorCode::MfaLockedOut);
+        // Once the lockout has passed, a right code works and resets the count.
+        let after = at.plus(DurationMs::from_mins(16));
+        assert!(block_on(obj.verify_totp(&f.token, &code(&secret, after), policy(5), after)).is_ok());
+    }
+
+    #[test]
+    fn an_enrolment_expires_and_gives_up_after_five_wrong_codes() {
+        let f = Fixture::new();
+        let obj = f.object();
+        let ada = Username::parse("ada").unwrap();
+        let name = || CredentialName::parse("Phone").unwrap();
+        let started = block_on(obj.start_totp_enrolment(&ada, name(), T0)).unwrap();
+        let secret = TotpSecret::from_base32(&started.secret_base32).unwrap();
+        let late = T0.plus(ENROLMENT_TTL);
+        let e = block_on(obj.finish_totp_enrolment(&started.enrolment_id, &code(&secret, late), late))
+            .unwrap_err();
+        assert_eq!(code_of(e), ErrorCode::CeremonyNotFound);
+
+        let started = block_on(obj.start_totp_enrolment(&ada, name(), T0)).unwrap();
+        let secret = TotpSecret::from_base32(&started.secret_base32).unwrap();
+        let wrong = TypedCode(if code(&secret, T0).0 == "000000" { "111111" } else { "000000" }.into());
+        for _ in 1..ENROLMENT_TRIES {
+            let e = block_on(obj.finish_totp_enrolment(&started.enrolment_id, &wrong, T0)).unwrap_err();
+            assert_eq!(code_of(e), ErrorCode::MfaCodeRejected);
+        }
+        let e = block_on(obj.finish_totp_enrolment(&started.enrolment_id, &wrong, T0)).unwrap_err();
+        assert_eq!(code_of(e), ErrorCode::CeremonyNotFound);
+        // The right code no longer helps: the setup is gone.
+        let e =
+            block_on(obj.finish_totp_enrolment(&started.enrolment_id, &code(&secret, T0), T0)).unwrap_err();
+        assert_eq!(code_of(e), ErrorCode::CeremonyNotFound);
+        assert!(block_on(obj.totp_methods()).unwrap().is_empty());
+    }
+}
