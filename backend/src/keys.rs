@@ -10,11 +10,14 @@ pub(crate) mod binding {
     pub const DIRECTORY_KV: &str = "DIRECTORY";
     pub const USER_OBJECT: &str = "USER_OBJECT";
     pub const TENANT_OBJECT: &str = "TENANT_OBJECT";
+    pub const AUDIT_OBJECT: &str = "AUDIT_OBJECT";
     pub const ASSETS: &str = "ASSETS";
 }
 
 /// The name of the one tenant-wide Durable Object instance.
 pub(crate) const TENANT_OBJECT_NAME: &str = "tenant";
+/// The name of the one audit log Durable Object instance.
+pub(crate) const AUDIT_OBJECT_NAME: &str = "audit";
 
 /// Keys in the `DIRECTORY` KV namespace.
 pub(crate) mod kv {

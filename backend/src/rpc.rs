@@ -3,6 +3,7 @@
 //! A call travels as JSON in the body of a `fetch` to the object. `dispatch_*` is the whole of
 //! an object's request handling apart from the transport, so it also runs natively in tests.
 
+use crate::audit_log::{AuditLog, Entry};
 use crate::ceremony::Purpose;
 use crate::error::AppError;
 use crate::session::{SessionRecord, SessionToken};
@@ -15,10 +16,18 @@ use elevate_shared::api::auth::{
     RequestChallengeResponse,
 };
 use elevate_shared::api::mfa::{TotpEnrolmentStarted, TotpMethodSummary, TypedCode};
+use elevate_shared::domain::audit::{AuditEvent, ChainAnchor};
 use elevate_shared::domain::lockout::LockoutPolicy;
 use elevate_shared::ids::{CeremonyId, CredentialName, UserId, Username};
 use elevate_shared::time::UnixMillis;
 use serde::{Deserialize, Serialize};
+
+/// A call to one user's object, naming the user (an object cannot learn its own name).
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) struct UserEnvelope {
+    pub user: UserId,
+    pub call: UserCall,
+}
 
 #[derive(Debug, Serialize, Deserialize)]
 pub(crate) enum UserCall {
@@ -28,7 +37,6 @@ pub(crate) enum UserCall {
         now: UnixMillis,
     },
     FinishRegistration {
-        user: UserId,
         ceremony_id: CeremonyId,
         kind: RegistrationKind,
         name: CredentialName,
@@ -49,6 +57,7 @@ pub(crate) enum UserCall {
     },
     EndSession {
         token: SessionToken,
+        now: UnixMillis,
     },
     ListMethods,
     StartTotpEnrolment {
@@ -81,6 +90,22 @@ pub(crate) enum UserReply {
     TotpEnrolled(TotpMethodSummary),
     Verified(MfaEvidence),
     Done,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) enum AuditCall {
+    Append(Vec<Entry>),
+    /// Events after sequence number `after` (from the start when none), at most `limit`.
+    Page {
+        after: Option<u64>,
+        limit: usize,
+    },
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) enum AuditReply {
+    Appended(usize),
+    Page { events: Vec<AuditEvent>, head: ChainAnchor },
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -133,9 +158,9 @@ pub(crate) async fn dispatch_user<S: Store, K: Store>(
             let (ceremony_id, options) = obj.start_registration(&identity, purpose, now).await?;
             UserReply::RegistrationStarted { ceremony_id, options: Box::new(options) }
         }
-        UserCall::FinishRegistration { user, ceremony_id, kind, name, credential, now } => {
+        UserCall::FinishRegistration { ceremony_id, kind, name, credential, now } => {
             let (passkey, purpose) =
-                obj.finish_registration(&user, &ceremony_id, kind, name, &credential, now).await?;
+                obj.finish_registration(&ceremony_id, kind, name, &credential, now).await?;
             UserReply::Registered { passkey, purpose }
         }
         UserCall::StartAuthentication { now } => {
@@ -146,8 +171,8 @@ pub(crate) async fn dispatch_user<S: Store, K: Store>(
             UserReply::SignedIn(obj.finish_authentication(&ceremony_id, &credential, now).await?)
         }
         UserCall::CheckSession { token, now } => UserReply::Session(obj.check_session(&token, now).await?),
-        UserCall::EndSession { token } => {
-            obj.end_session(&token).await?;
+        UserCall::EndSession { token, now } => {
+            obj.end_session(&token, now).await?;
             UserReply::Done
         }
         UserCall::ListMethods => UserReply::Methods {
@@ -162,6 +187,19 @@ pub(crate) async fn dispatch_user<S: Store, K: Store>(
         }
         UserCall::VerifyTotp { token, code, policy, now } => {
             UserReply::Verified(obj.verify_totp(&token, &code, policy, now).await?)
+        }
+    })
+}
+
+pub(crate) async fn dispatch_audit<S: Store>(
+    log: &AuditLog<'_, S>,
+    call: AuditCall,
+) -> Result<AuditReply, AppError> {
+    Ok(match call {
+        AuditCall::Append(entries) => AuditReply::Appended(log.append(entries).await?),
+        AuditCall::Page { after, limit } => {
+            let from = after.map_or(0, |a| a.saturating_add(1));
+            AuditReply::Page { events: log.page(from, limit).await?, head: log.anchor().await? }
         }
     })
 }

@@ -5,6 +5,7 @@ use crate::error::AppError;
 use crate::keys::tenant_object as keys;
 use crate::storage::{Store, get_json, put_json};
 use elevate_shared::api::ErrorCode;
+use elevate_shared::domain::audit::{Actor, AuditAction, AuditDraft, Target};
 use elevate_shared::ids::UserId;
 use elevate_shared::time::UnixMillis;
 use serde::{Deserialize, Serialize};
@@ -32,7 +33,14 @@ impl<S: Store> TenantObject<'_, S> {
         if !self.bootstrap_open().await? {
             return Err(closed());
         }
-        put_json(self.store, keys::BOOTSTRAP, &BootstrapRecord { admin: admin.clone(), at: now }).await
+        put_json(self.store, keys::BOOTSTRAP, &BootstrapRecord { admin: admin.clone(), at: now }).await?;
+        let draft = AuditDraft::new(
+            AuditAction::BootstrapCompleted,
+            Actor::User(admin.clone()),
+            Target::User(admin.clone()),
+            now,
+        );
+        crate::audit_log::record(self.store, draft).await
     }
 
     /// Writes `now` and reads it back.

@@ -4,8 +4,11 @@
 //! kept apart so the UI can say "can't reach Elevate" differently from "the server said no".
 
 use elevate_shared::api::auth::{
-    AddPasskeyStart, AuthenticationStarted, BootstrapStart, BootstrapStatus, Me, PasskeySummary,
+    AddPasskeyStart, AuthenticationStarted, BootstrapStart, BootstrapStatus, Me, MfaEvidence, PasskeySummary,
     RegistrationFinish, RegistrationStarted, SignInFinish, SignInStart,
+};
+use elevate_shared::api::mfa::{
+    TotpEnrolmentFinish, TotpEnrolmentStart, TotpEnrolmentStarted, TotpMethodSummary, TotpVerify,
 };
 use elevate_shared::api::{ApiError, CSRF_HEADER, CSRF_VALUE, ErrorBody, ErrorCode, paths};
 use gloo_net::http::{Request, Response};
@@ -89,4 +92,17 @@ pub async fn add_passkey_start() -> Result<RegistrationStarted, ClientError> {
 
 pub async fn add_passkey_finish(body: &RegistrationFinish) -> Result<PasskeySummary, ClientError> {
     post(paths::MY_PASSKEY_FINISH, body).await
+}
+
+pub async fn totp_start(body: &TotpEnrolmentStart) -> Result<TotpEnrolmentStarted, ClientError> {
+    post(paths::MY_TOTP_START, body).await
+}
+
+pub async fn totp_finish(body: &TotpEnrolmentFinish) -> Result<TotpMethodSummary, ClientError> {
+    post(paths::MY_TOTP_FINISH, body).await
+}
+
+/// A step-up with an authenticator-app code; the session's new MFA evidence comes back.
+pub async fn mfa_totp(body: &TotpVerify) -> Result<MfaEvidence, ClientError> {
+    post(paths::MY_MFA_TOTP, body).await
 }

@@ -4,9 +4,11 @@
 
 mod api;
 mod app;
+mod components;
 mod pages;
 mod routes;
 mod session;
+mod totp;
 mod webauthn;
 
 fn main() {

@@ -39,6 +39,21 @@ impl Portal {
         Ok(Self { browser, base_url: stack.base_url.clone(), artifacts: stack.artifacts.clone() })
     }
 
+    /// First-run enrolment of `ada` and a passkey sign-in, both through the real UI. Records the
+    /// bodies the SPA posts, so a test can replay them.
+    pub async fn enrol_first_admin_and_sign_in(&self) -> Result<()> {
+        self.record_posts().await?;
+        self.fill("#bootstrap-secret", crate::stack::bootstrap_secret()).await?;
+        self.fill("#bootstrap-username", "ada").await?;
+        self.fill("#bootstrap-display-name", "Ada Lovelace").await?;
+        self.click("#bootstrap-submit").await?;
+        // Enrolment closes the bootstrap, so the portal now asks for a sign-in.
+        self.fill("#sign-in-username", "ada").await?;
+        self.record_posts().await?;
+        self.click("#sign-in-submit").await?;
+        self.expect_text("#signed-in-user", "Ada Lovelace").await.map(drop)
+    }
+
     pub async fn fill(&self, css: &str, text: &str) -> Result<()> {
         let e = self.browser.wait_for(css, WAIT).await?;
         self.browser.type_into(&e, text).await

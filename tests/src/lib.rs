@@ -6,5 +6,6 @@
 //! `backend/build/` (`cargo xtask test` does that first).
 
 pub mod browser;
+pub mod peers;
 pub mod stack;
 pub mod webdriver;

@@ -72,6 +72,11 @@ pub struct Stack {
 
 impl Stack {
     pub async fn start(name: &str) -> Self {
+        Self::start_with(name, &[]).await
+    }
+
+    /// Starts the stack with extra worker variables (e.g. a test lockout policy).
+    pub async fn start_with(name: &str, vars: &[(&str, &str)]) -> Self {
         let root = root();
         for built in ["dist/index.html", "backend/build/index.js"] {
             assert!(root.join(built).exists(), "{built} is missing: run `cargo xtask build` first");
@@ -93,6 +98,7 @@ impl Stack {
             .arg(&state)
             .args(["--var", &format!("RP_ORIGIN:{base_url}")])
             .args(["--var", &format!("BOOTSTRAP_SECRET:{}", bootstrap_secret())])
+            .args(vars.iter().flat_map(|(k, v)| ["--var".to_owned(), format!("{k}:{v}")]))
             .env("WRANGLER_SEND_METRICS", "false")
             .env("WRANGLER_SEND_ERROR_REPORTS", "false")
             .env("WRANGLER_HIDE_BANNER", "true")

@@ -109,6 +109,10 @@ impl Session {
         self.cmd(reqwest::Method::POST, &format!("/element/{}/click", e.0), Some(json!({}))).await.map(drop)
     }
 
+    pub async fn clear(&self, e: &Element) -> Result<()> {
+        self.cmd(reqwest::Method::POST, &format!("/element/{}/clear", e.0), Some(json!({}))).await.map(drop)
+    }
+
     pub async fn type_into(&self, e: &Element, text: &str) -> Result<()> {
         self.cmd(reqwest::Method::POST, &format!("/element/{}/value", e.0), Some(json!({ "text": text })))
             .await
@@ -185,6 +189,12 @@ impl Session {
             .cmd(reqwest::Method::GET, &format!("/webauthn/authenticator/{id}/credentials"), None)
             .await?;
         Ok(v.as_array().cloned().unwrap_or_default())
+    }
+
+    /// A cookie's value, including `HttpOnly` ones that page scripts cannot see.
+    pub async fn cookie(&self, name: &str) -> Result<String> {
+        let v = self.cmd(reqwest::Method::GET, &format!("/cookie/{name}"), None).await?;
+        v["value"].as_str().map(str::to_owned).ok_or_else(|| WebDriverError(format!("no cookie {name}: {v}")))
     }
 
     pub async fn quit(self) -> Result<()> {

@@ -3,24 +3,11 @@
 
 use elevate_e2e::browser::{Portal, WAIT};
 use elevate_e2e::stack::{Stack, bootstrap_secret};
+use elevate_shared::api::audit::AuditPage;
+use elevate_shared::domain::audit::{AuditAction, verify_chain_to};
 use serde_json::Value;
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
-
-/// First-run enrolment and a passkey sign-in, both through the real UI.
-async fn enrol_and_sign_in(portal: &Portal) -> TestResult {
-    portal.record_posts().await?;
-    portal.fill("#bootstrap-secret", bootstrap_secret()).await?;
-    portal.fill("#bootstrap-username", "ada").await?;
-    portal.fill("#bootstrap-display-name", "Ada Lovelace").await?;
-    portal.click("#bootstrap-submit").await?;
-    // Enrolment closes the bootstrap, so the portal now asks for a sign-in.
-    portal.fill("#sign-in-username", "ada").await?;
-    portal.record_posts().await?;
-    portal.click("#sign-in-submit").await?;
-    portal.expect_text("#signed-in-user", "Ada Lovelace").await?;
-    Ok(())
-}
 
 #[tokio::test]
 async fn health_proves_kv_and_durable_object_round_trips() -> TestResult {
@@ -47,7 +34,7 @@ async fn first_administrator_enrols_a_passkey_signs_in_and_sees_the_shell() -> T
     let stack = Stack::start("enrol").await;
     let portal = Portal::open(&stack, "enrol").await?;
     let authenticator = portal.browser.add_authenticator("internal", true).await?;
-    enrol_and_sign_in(&portal).await?;
+    portal.enrol_first_admin_and_sign_in().await?;
     let bootstrap_finish = portal.recorded("/api/v1/bootstrap/passkey/finish").await?;
 
     // The server holds the session; the page cannot read its cookie.
@@ -106,7 +93,7 @@ async fn ceremonies_are_single_use_and_demand_user_verification() -> TestResult 
     let stack = Stack::start("ceremony").await;
     let portal = Portal::open(&stack, "ceremony").await?;
     let platform = portal.browser.add_authenticator("internal", true).await?;
-    enrol_and_sign_in(&portal).await?;
+    portal.enrol_first_admin_and_sign_in().await?;
 
     // A replayed sign-in response finds its ceremony used up, and opens no session.
     let (finish, first) = portal.scripted_sign_in("ada", "").await?;
@@ -162,6 +149,20 @@ async fn ceremonies_are_single_use_and_demand_user_verification() -> TestResult 
         .await?;
     assert_eq!(foreign.status(), 403);
     assert_eq!(foreign.json::<Value>().await?["error"]["code"], "csrf_rejected");
+
+    // Everything above left its trace in the audit log, as a chain anyone can verify.
+    let answer = portal.fetch("GET", "/api/v1/audit?limit=500", None, false).await?;
+    assert_eq!(answer.status, 200, "{:?}", answer.body);
+    let page: AuditPage = serde_json::from_value(answer.body)?;
+    assert_eq!(verify_chain_to(&page.events, page.head), Ok(()));
+    let count = |action| page.events.iter().filter(|e| e.action == action).count();
+    assert_eq!(count(AuditAction::BootstrapCompleted), 1);
+    assert_eq!(count(AuditAction::MethodRegistered), 2, "the first passkey and the backup key");
+    assert!(count(AuditAction::SignedIn) >= 2);
+    assert!(count(AuditAction::SignInFailed) >= 1, "the assertion without user verification");
+    let verified = portal.fetch("GET", "/api/v1/audit/verify", None, false).await?;
+    assert_eq!(verified.body["broken"], Value::Null, "{:?}", verified.body);
+    assert_eq!(verified.body["events_checked"], page.events.len());
     portal.browser.quit().await?;
     Ok(())
 }

@@ -27,8 +27,31 @@ pub fn run(needs: Needs) -> Result {
     npm_tools()?;
     if needs == Needs::Everything {
         browser()?;
+        python_peers()?;
     }
     Ok(())
+}
+
+/// pyotp: an independent TOTP implementation the end-to-end tests compute codes with.
+pub const PYOTP_VERSION: &str = "2.12.1";
+
+fn python_peers() -> Result {
+    let probe = "import importlib.metadata as m; print(m.version('pyotp'))";
+    if output(cmd("python3").args(["-c", probe])).as_deref() == Some(PYOTP_VERSION) {
+        return Ok(());
+    }
+    exec(
+        cmd("python3")
+            .args([
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "--disable-pip-version-check",
+                "--root-user-action=ignore",
+            ])
+            .arg(format!("pyotp=={PYOTP_VERSION}")),
+    )
 }
 
 fn wasm_target() -> Result {

@@ -2,10 +2,13 @@
 //! Rust logic over its own storage, and encodes the outcome.
 
 use super::adapters::{Kv, ObjectStorage};
+use crate::audit_log::AuditLog;
 use crate::directory::Directory;
 use crate::error::AppError;
 use crate::keys::binding;
-use crate::rpc::{Outcome, TenantCall, UserCall, dispatch_tenant, dispatch_user};
+use crate::rpc::{
+    AuditCall, Outcome, TenantCall, UserEnvelope, dispatch_audit, dispatch_tenant, dispatch_user,
+};
 use crate::tenant_object::TenantObject;
 use crate::user_object::UserObject;
 use crate::webauthn::RelyingParty;
@@ -27,13 +30,16 @@ impl DurableObject for UserDurableObject {
     }
 
     async fn fetch(&self, req: Request) -> worker::Result<Response> {
-        answer(req, |call: UserCall| async move {
+        answer(req, |envelope: UserEnvelope| async move {
             let config = super::config(&self.env)?;
             let rp = RelyingParty::new(&config)?;
             let store = ObjectStorage(self.state.storage());
             let kv = Kv(self.env.kv(binding::DIRECTORY_KV)?);
-            dispatch_user(&UserObject { store: &store, directory: Directory { kv: &kv }, rp: &rp }, call)
-                .await
+            let object =
+                UserObject { user: &envelope.user, store: &store, directory: Directory { kv: &kv }, rp: &rp };
+            let result = dispatch_user(&object, envelope.call).await;
+            deliver_audit(&self.env, &store).await;
+            result
         })
         .await
     }
@@ -44,19 +50,52 @@ impl DurableObject for UserDurableObject {
 #[durable_object(fetch)]
 pub struct TenantDurableObject {
     state: State,
+    env: Env,
 }
 
 impl DurableObject for TenantDurableObject {
-    fn new(state: State, _env: Env) -> Self {
-        Self { state }
+    fn new(state: State, env: Env) -> Self {
+        Self { state, env }
     }
 
     async fn fetch(&self, req: Request) -> worker::Result<Response> {
         answer(req, |call: TenantCall| async move {
             let store = ObjectStorage(self.state.storage());
-            dispatch_tenant(&TenantObject { store: &store }, call).await
+            let result = dispatch_tenant(&TenantObject { store: &store }, call).await;
+            deliver_audit(&self.env, &store).await;
+            result
         })
         .await
+    }
+}
+
+/// The one audit log.
+#[allow(missing_debug_implementations)] // runtime handles without Debug
+#[durable_object(fetch)]
+pub struct AuditLogDurableObject {
+    state: State,
+}
+
+impl DurableObject for AuditLogDurableObject {
+    fn new(state: State, _env: Env) -> Self {
+        Self { state }
+    }
+
+    async fn fetch(&self, req: Request) -> worker::Result<Response> {
+        answer(req, |call: AuditCall| async move {
+            let store = ObjectStorage(self.state.storage());
+            dispatch_audit(&AuditLog { store: &store }, call).await
+        })
+        .await
+    }
+}
+
+/// Sends an object's outbox to the log after a call. The change and its draft are already
+/// stored together, so a failure here delays the event, never loses it: it is logged and the
+/// next call delivers it.
+async fn deliver_audit(env: &Env, store: &ObjectStorage) {
+    if let Err(e) = super::stubs::flush_outbox(env, store).await {
+        worker::console_error!("audit delivery postponed: {e}");
     }
 }
 

@@ -1,8 +1,12 @@
 //! Calling the Durable Objects from the worker, with typed calls and replies.
 
+use crate::audit_log::{self, Entry};
 use crate::error::AppError;
-use crate::keys::{TENANT_OBJECT_NAME, binding};
-use crate::rpc::{Outcome, TenantCall, TenantReply, UserCall, UserReply};
+use crate::keys::{AUDIT_OBJECT_NAME, TENANT_OBJECT_NAME, binding};
+use crate::rpc::{
+    AuditCall, AuditReply, Outcome, TenantCall, TenantReply, UserCall, UserEnvelope, UserReply,
+};
+use crate::storage::Store;
 use elevate_shared::ids::UserId;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -11,7 +15,26 @@ use worker::{Env, Method, Request, RequestInit, Stub};
 
 pub(crate) async fn user(env: &Env, id: &UserId, call: UserCall) -> Result<UserReply, AppError> {
     let stub = env.durable_object(binding::USER_OBJECT)?.id_from_name(id.as_str())?.get_stub()?;
+    send(stub, &UserEnvelope { user: id.clone(), call }).await
+}
+
+pub(crate) async fn audit(env: &Env, call: AuditCall) -> Result<AuditReply, AppError> {
+    let stub = env.durable_object(binding::AUDIT_OBJECT)?.id_from_name(AUDIT_OBJECT_NAME)?.get_stub()?;
     send(stub, &call).await
+}
+
+/// Delivers an object's outbox to the audit log and clears what was delivered. A failure leaves
+/// the outbox for the next call to deliver.
+pub(crate) async fn flush_outbox(env: &Env, store: &impl Store) -> Result<(), AppError> {
+    let waiting = audit_log::pending(store).await?;
+    if waiting.is_empty() {
+        return Ok(());
+    }
+    let (keys, entries): (Vec<String>, Vec<Entry>) = waiting.into_iter().unzip();
+    match audit(env, AuditCall::Append(entries)).await? {
+        AuditReply::Appended(_) => audit_log::clear(store, &keys).await,
+        other => Err(crate::rpc::unexpected(&other)),
+    }
 }
 
 pub(crate) async fn tenant(env: &Env, call: TenantCall) -> Result<TenantReply, AppError> {

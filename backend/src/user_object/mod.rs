@@ -21,6 +21,7 @@ use elevate_shared::api::auth::{
     CreationChallengeResponse, MfaEvidence, MfaMethodKind, PasskeySummary, PublicKeyCredential,
     RegisterPublicKeyCredential, RequestChallengeResponse,
 };
+use elevate_shared::domain::audit::{Actor, AuditAction, AuditDraft, Target};
 use elevate_shared::ids::{CeremonyId, CredentialName, DisplayName, UserId, Username};
 use elevate_shared::time::UnixMillis;
 use serde::{Deserialize, Serialize};
@@ -88,6 +89,8 @@ pub(crate) struct SignedIn {
 /// One user's object, over its own storage, the directory and this deployment's relying party.
 #[derive(Debug)]
 pub(crate) struct UserObject<'a, S: Store, K: Store> {
+    /// Whose object this is.
+    pub user: &'a UserId,
     pub store: &'a S,
     pub directory: Directory<'a, K>,
     pub rp: &'a RelyingParty,
@@ -125,7 +128,6 @@ impl<S: Store, K: Store> UserObject<'_, S, K> {
     /// authenticator from being registered to two people.
     pub async fn finish_registration(
         &self,
-        user: &UserId,
         ceremony_id: &CeremonyId,
         kind: RegistrationKind,
         name: CredentialName,
@@ -154,7 +156,14 @@ impl<S: Store, K: Store> UserObject<'_, S, K> {
         self.directory.ensure_credential_new(&summary.credential_id).await?;
         passkeys.push(stored);
         put_json(self.store, keys::PASSKEYS, &passkeys).await?;
-        self.directory.record_credential(&summary.credential_id, user).await?;
+        self.directory.record_credential(&summary.credential_id, self.user).await?;
+        self.record(
+            self.draft(AuditAction::MethodRegistered, now)
+                .detail("method", "passkey")
+                .detail("name", summary.name.as_str())
+                .detail("credential_id", &summary.credential_id),
+        )
+        .await?;
         Ok((summary, taken.purpose))
     }
 
@@ -183,7 +192,10 @@ impl<S: Store, K: Store> UserObject<'_, S, K> {
         let (Purpose::SignIn, Pending::Authentication { state }) = (&taken.purpose, &taken.pending) else {
             return Err(ceremony::not_found());
         };
-        let result = self.rp.finish_authentication(credential, state)?;
+        let result = match self.rp.finish_authentication(credential, state) {
+            Ok(r) => r,
+            Err(e) => return Err(self.sign_in_failed(e, now).await),
+        };
         let mut passkeys = self.passkeys().await?;
         let stored =
             passkeys.iter_mut().find(|p| p.passkey.cred_id() == result.cred_id()).ok_or_else(|| {
@@ -193,10 +205,11 @@ impl<S: Store, K: Store> UserObject<'_, S, K> {
         // mean the authenticator does not count, as synced passkeys do).
         let stored_counter = Credential::from(stored.passkey.clone()).counter;
         if result.counter() != 0 && result.counter() <= stored_counter {
-            return Err(AppError::api(
+            let e = AppError::api(
                 ErrorCode::WebauthnRejected,
                 "This authenticator's signature counter went backwards; it may have been cloned.",
-            ));
+            );
+            return Err(self.sign_in_failed(e, now).await);
         }
         stored.passkey.update_credential(&result);
         stored.last_used_at = Some(now);
@@ -206,6 +219,7 @@ impl<S: Store, K: Store> UserObject<'_, S, K> {
         let mfa = MfaEvidence { method: MfaMethodKind::Passkey, at: now, phishing_resistant: true };
         let session = SessionRecord::new(now, Some(mfa));
         put_json(self.store, &keys::session(&token.hash_hex()), &session).await?;
+        self.record(self.draft(AuditAction::SignedIn, now).detail("method", "passkey")).await?;
         Ok(SignedIn { token, session })
     }
 
@@ -228,8 +242,28 @@ impl<S: Store, K: Store> UserObject<'_, S, K> {
         Ok(record)
     }
 
-    pub async fn end_session(&self, token: &SessionToken) -> Result<(), AppError> {
-        self.store.delete(&keys::session(&token.hash_hex())).await?;
+    pub async fn end_session(&self, token: &SessionToken, now: UnixMillis) -> Result<(), AppError> {
+        if self.store.delete(&keys::session(&token.hash_hex())).await? {
+            self.record(self.draft(AuditAction::SignedOut, now)).await?;
+        }
         Ok(())
+    }
+
+    /// An event about this user, done by this user.
+    fn draft(&self, action: AuditAction, now: UnixMillis) -> AuditDraft {
+        AuditDraft::new(action, Actor::User(self.user.clone()), Target::User(self.user.clone()), now)
+    }
+
+    async fn record(&self, draft: AuditDraft) -> Result<(), AppError> {
+        crate::audit_log::record(self.store, draft).await
+    }
+
+    /// Records a failed sign-in and hands back its error (or the failure to record it).
+    async fn sign_in_failed(&self, e: AppError, now: UnixMillis) -> AppError {
+        let draft = self.draft(AuditAction::SignInFailed, now).failed().detail("reason", e.to_wire().code);
+        match self.record(draft).await {
+            Ok(()) => e,
+            Err(recording) => recording,
+        }
     }
 }

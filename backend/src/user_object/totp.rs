@@ -14,6 +14,7 @@ use crate::storage::{Store, get_json, put_json};
 use elevate_shared::api::ErrorCode;
 use elevate_shared::api::auth::{MfaEvidence, MfaMethodKind};
 use elevate_shared::api::mfa::{TotpEnrolmentStarted, TotpMethodSummary, TypedCode};
+use elevate_shared::domain::audit::AuditAction;
 use elevate_shared::domain::lockout::{AttemptRefused, FailureCounter, FailureOutcome, LockoutPolicy};
 use elevate_shared::domain::totp::{self, OtpAuthUri, TotpCode, TotpParams, TotpRejection, TotpSecret};
 use elevate_shared::ids::{CeremonyId, CredentialName, Username};
@@ -145,6 +146,12 @@ impl<S: Store, K: Store> UserObject<'_, S, K> {
         let mut methods = self.totp_methods().await?;
         methods.push(stored);
         put_json(self.store, keys::TOTP_METHODS, &methods).await?;
+        self.record(
+            self.draft(AuditAction::MethodRegistered, now)
+                .detail("method", "totp")
+                .detail("name", summary.name.as_str()),
+        )
+        .await?;
         Ok(summary)
     }
 
@@ -188,6 +195,7 @@ impl<S: Store, K: Store> UserObject<'_, S, K> {
                     session.last_mfa = Some(evidence.clone());
                     session.last_seen_at = now;
                     put_json(self.store, &session_key, &session).await?;
+                    self.record(self.draft(AuditAction::MfaSucceeded, now).detail("method", "totp")).await?;
                     return Ok(evidence);
                 }
                 Err(TotpRejection::Replayed) => replayed = true,
@@ -196,6 +204,22 @@ impl<S: Store, K: Store> UserObject<'_, S, K> {
         }
         let (counter, outcome) = counter.record_failure(policy, now);
         put_json(self.store, keys::MFA_FAILURES, &counter).await?;
+        let reason = if replayed { "replayed" } else { "wrong_code" };
+        self.record(
+            self.draft(AuditAction::MfaFailed, now)
+                .failed()
+                .detail("method", "totp")
+                .detail("reason", reason),
+        )
+        .await?;
+        if let FailureOutcome::LockoutBegan { until } = outcome {
+            self.record(
+                self.draft(AuditAction::LockedOut, now)
+                    .detail("failures", counter.consecutive())
+                    .detail("until", until.0),
+            )
+            .await?;
+        }
         match outcome {
             FailureOutcome::LockoutBegan { until } | FailureOutcome::AlreadyLockedOut { until } => {
                 Err(refused(AttemptRefused::LockedOut { until }, now))
@@ -237,6 +261,7 @@ mod tests {
     use crate::directory::Directory;
     use crate::storage::MemoryStore;
     use crate::webauthn::RelyingParty;
+    use elevate_shared::domain::audit::AuditAction;
     use elevate_shared::domain::lockout::LockoutSettings;
     use futures::executor::block_on;
 
@@ -253,6 +278,7 @@ mod tests {
     }
 
     struct Fixture {
+        user: elevate_shared::ids::UserId,
         store: MemoryStore,
         kv: MemoryStore,
         rp: RelyingParty,
@@ -262,6 +288,7 @@ mod tests {
     impl Fixture {
         fn new() -> Self {
             let f = Self {
+                user: elevate_shared::ids::UserId::parse("0f8fad5b-d9cb-469f-a165-70867728950e").unwrap(),
                 store: MemoryStore::default(),
                 kv: MemoryStore::default(),
                 rp: rp(),
@@ -273,7 +300,12 @@ mod tests {
         }
 
         fn object(&self) -> UserObject<'_, MemoryStore, MemoryStore> {
-            UserObject { store: &self.store, directory: Directory { kv: &self.kv }, rp: &self.rp }
+            UserObject {
+                user: &self.user,
+                store: &self.store,
+                directory: Directory { kv: &self.kv },
+                rp: &self.rp,
+            }
         }
 
         /// Enrols an app at `T0` and returns its secret.
@@ -307,6 +339,14 @@ mod tests {
 
     fn code_of(e: AppError) -> ErrorCode {
         e.to_wire().code
+    }
+
+    fn recorded(f: &Fixture) -> Vec<AuditAction> {
+        block_on(crate::audit_log::pending(&f.store))
+            .unwrap()
+            .into_iter()
+            .map(|(_, e)| e.draft.action)
+            .collect()
     }
 
     #[test]
@@ -344,6 +384,7 @@ mod tests {
         }
         let right = block_on(obj.verify_totp(&f.token, &code(&secret, at), policy(5), at)).unwrap_err();
         assert_eq!(code_of(right), ErrorCode::MfaLockedOut);
+        assert_eq!(recorded(&f).iter().filter(|a| **a == AuditAction::LockedOut).count(), 1);
         // Once the lockout has passed, a right code works and resets the count.
         let after = at.plus(DurationMs::from_mins(16));
         assert!(block_on(obj.verify_totp(&f.token, &code(&secret, after), policy(5), after)).is_ok());

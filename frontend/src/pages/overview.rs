@@ -3,6 +3,7 @@
 use super::format::when;
 use crate::routes::Page;
 use crate::session::Session;
+use elevate_shared::api::auth::MfaMethodKind;
 use leptos::prelude::*;
 use leptos_router::components::A;
 
@@ -15,7 +16,13 @@ pub fn Overview() -> impl IntoView {
                 .session
                 .last_mfa
                 .as_ref()
-                .map(|m| format!("Passkey, {}", when(m.at)))
+                .map(|m| {
+                    let method = match m.method {
+                        MfaMethodKind::Passkey => "Passkey",
+                        MfaMethodKind::Totp => "Authenticator app",
+                    };
+                    format!("{method}, {}", when(m.at))
+                })
                 .unwrap_or_else(|| "None in this session".to_owned());
             let passkeys = me.passkeys.len();
             view! {

@@ -1,13 +1,42 @@
-//! Security info: the person's passkeys, and adding another.
+//! Security info: the person's passkeys and authenticator apps, adding either, and proving
+//! presence again with a code.
+//!
+//! Each card keeps its state in its own signals, created once: refreshing the session after a
+//! change re-renders only the lists and what depends on them, never a setup in progress.
 
-use super::format::when;
+use super::format::{clock, when};
 use crate::api;
+use crate::components::qr::Qr;
 use crate::session::{Session, explain, register_passkey};
+use crate::totp::{
+    DEFAULT_NAME, code_lengths, describe, explain_setup, group_key, max_length, pattern, read_code,
+    setup_is_over,
+};
+use elevate_shared::api::mfa::{TotpEnrolmentFinish, TotpEnrolmentStart, TotpEnrolmentStarted, TotpVerify};
 use elevate_shared::ids::CredentialName;
+use leptos::html;
 use leptos::prelude::*;
 
 #[component]
 pub fn SecurityInfo() -> impl IntoView {
+    view! {
+        <h1>"Security info"</h1>
+        <Passkeys />
+        <AuthenticatorApps />
+        <StepUp />
+    }
+}
+
+/// An outcome line: a confirmation (`role=status`) or the form's one error (`role=alert`).
+fn status_line(id: &'static str, message: Option<Result<String, String>>) -> Option<AnyView> {
+    message.map(|m| match m {
+        Ok(text) => view! { <p class="ok" role="status" id=id>{text}</p> }.into_any(),
+        Err(text) => view! { <p class="error" role="alert" id=id>{text}</p> }.into_any(),
+    })
+}
+
+#[component]
+fn Passkeys() -> impl IntoView {
     let session = Session::get();
     let name = RwSignal::new(String::new());
     let busy = RwSignal::new(false);
@@ -40,7 +69,6 @@ pub fn SecurityInfo() -> impl IntoView {
     };
 
     view! {
-        <h1>"Security info"</h1>
         <section class="card">
             <h2>"Passkeys and security keys"</h2>
             <ul class="list" id="passkey-list">
@@ -64,10 +92,241 @@ pub fn SecurityInfo() -> impl IntoView {
             <button id="add-passkey-submit" type="submit" class="primary" disabled=move || busy.get()>
                 {move || if busy.get() { "Waiting for your authenticator…" } else { "Add" }}
             </button>
-            {move || message.get().map(|m| match m {
-                Ok(text) => view! { <p class="ok" role="status" id="add-passkey-status">{text}</p> }.into_any(),
-                Err(text) => view! { <p class="error" role="alert" id="add-passkey-status">{text}</p> }.into_any(),
-            })}
+            {move || status_line("add-passkey-status", message.get())}
         </form>
+    }
+}
+
+/// The person's authenticator apps, and setting one up: start (the server draws a key), show the
+/// key as a QR code and as text, then turn it on with a first code.
+#[component]
+fn AuthenticatorApps() -> impl IntoView {
+    let session = Session::get();
+    let methods = Memo::new(move |_| session.me().map(|me| me.totp_methods).unwrap_or_default());
+    let name = RwSignal::new(DEFAULT_NAME.to_owned());
+    let code = RwSignal::new(String::new());
+    // The enrolment in progress; it holds the key, so it is dropped as soon as it is over.
+    let setup = RwSignal::new(None::<TotpEnrolmentStarted>);
+    let busy = RwSignal::new(false);
+    let message = RwSignal::new(None::<Result<String, String>>);
+    // Focus returns to the start button after a setup ends, but is not taken on first render.
+    let refocus_start = RwSignal::new(false);
+    let code_input = NodeRef::<html::Input>::new();
+
+    let start = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let app_name = match CredentialName::parse(name.get_untracked().trim()) {
+            Ok(n) => n,
+            Err(e) => return message.set(Some(Err(e.to_string()))),
+        };
+        busy.set(true);
+        message.set(None);
+        leptos::task::spawn_local(async move {
+            let result = api::totp_start(&TotpEnrolmentStart { name: app_name }).await;
+            busy.set(false);
+            match result {
+                Ok(started) => {
+                    code.set(String::new());
+                    setup.set(Some(started));
+                }
+                Err(e) => message.set(Some(Err(explain_setup(&e)))),
+            }
+        });
+    };
+
+    let end_setup = move || {
+        setup.set(None);
+        code.set(String::new());
+        refocus_start.set(true);
+    };
+
+    let verify = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Some((enrolment_id, digits)) =
+            setup.with_untracked(|s| s.as_ref().map(|s| (s.enrolment_id.clone(), s.params.digits)))
+        else {
+            return;
+        };
+        let typed = match read_code(&code.get_untracked(), &[digits]) {
+            Ok(c) => c,
+            Err(e) => return message.set(Some(Err(e))),
+        };
+        busy.set(true);
+        message.set(None);
+        leptos::task::spawn_local(async move {
+            let result = api::totp_finish(&TotpEnrolmentFinish { enrolment_id, code: typed }).await;
+            busy.set(false);
+            match result {
+                Ok(method) => {
+                    end_setup();
+                    name.set(DEFAULT_NAME.to_owned());
+                    message.set(Some(Ok(format!("“{}” is on.", method.name))));
+                    session.refresh();
+                }
+                Err(e) if setup_is_over(&e) => {
+                    end_setup();
+                    message.set(Some(Err(explain_setup(&e))));
+                }
+                Err(e) => {
+                    // A rejected code is spent either way: clear it for the next one.
+                    code.set(String::new());
+                    message.set(Some(Err(explain_setup(&e))));
+                    if let Some(input) = code_input.get_untracked() {
+                        let _ = input.focus();
+                    }
+                }
+            }
+        });
+    };
+
+    let cancel = move |_| {
+        // The server forgets the enrolment when it expires; nothing was turned on.
+        end_setup();
+        message.set(None);
+    };
+
+    let start_form = move || {
+        let start_button = NodeRef::<html::Button>::new();
+        start_button.on_load(move |el| {
+            if refocus_start.get_untracked() {
+                refocus_start.set(false);
+                let _ = el.focus();
+            }
+        });
+        view! {
+            <form class="stack" on:submit=start>
+                <label for="totp-name">"Name"</label>
+                <input id="totp-name" required maxlength="64" autocomplete="off"
+                    prop:value=move || name.get() on:input=move |ev| name.set(event_target_value(&ev)) />
+                <button id="totp-start" type="submit" class="primary" node_ref=start_button
+                    disabled=move || busy.get()>
+                    {move || if busy.get() { "Starting…" } else { "Set up an authenticator app" }}
+                </button>
+            </form>
+        }
+    };
+
+    let setup_panel = move |started: TotpEnrolmentStarted| {
+        let digits = started.params.digits.get();
+        let heading = NodeRef::<html::H3>::new();
+        heading.on_load(|el| {
+            let _ = el.focus();
+        });
+        let uri = started.otpauth_uri;
+        view! {
+            <div class="totp-setup">
+                <h3 tabindex="-1" node_ref=heading>"Add Elevate to your app"</h3>
+                <p>"Scan this QR code with your authenticator app."</p>
+                <div id="totp-qr" class="qr-frame">
+                    <Qr text=uri.clone() label="QR code that adds Elevate to an authenticator app" />
+                </div>
+                <p class="meta">
+                    "On this phone? "<a id="totp-open" href=uri.clone()>"Open it in your authenticator app"</a>"."
+                </p>
+                <p class="hint">"Can't scan? Enter this key:"</p>
+                <p id="totp-secret" class="secret">{group_key(&started.secret_base32)}</p>
+                <p class="meta">"Time-based · "{describe(started.params)}</p>
+                <details class="setup-link">
+                    <summary>"Show setup link"</summary>
+                    <code id="totp-uri" class="uri">{uri}</code>
+                </details>
+                <form class="stack" on:submit=verify novalidate>
+                    <label for="totp-code">{format!("Enter the {digits}-digit code the app shows")}</label>
+                    <input id="totp-code" node_ref=code_input inputmode="numeric" autocomplete="one-time-code"
+                        pattern=format!("[0-9]{{{digits}}}") maxlength=digits.to_string() required
+                        spellcheck="false" prop:value=move || code.get()
+                        on:input=move |ev| code.set(event_target_value(&ev)) />
+                    <p class="meta">"Finish by "{clock(started.expires_at)}"."</p>
+                    <div class="actions">
+                        <button id="totp-verify" type="submit" class="primary" disabled=move || busy.get()>
+                            {move || if busy.get() { "Checking…" } else { "Verify and turn on" }}
+                        </button>
+                        <button id="totp-cancel" type="button" class="secondary" on:click=cancel
+                            disabled=move || busy.get()>
+                            "Cancel"
+                        </button>
+                    </div>
+                </form>
+            </div>
+        }
+    };
+
+    view! {
+        <section class="card" aria-labelledby="totp-heading">
+            <h2 id="totp-heading">"Authenticator app"</h2>
+            <ul class="list" id="totp-list">
+                {move || methods.get().into_iter().map(|m| {
+                    let used = m.last_used_at.map(when).unwrap_or_else(|| "never".to_owned());
+                    view! {
+                        <li class="totp-method">
+                            <strong>{m.name.to_string()}</strong>
+                            <span class="meta">{describe(m.params)}" · added "{when(m.created_at)}" · last used "{used}</span>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+            {move || methods.with(Vec::is_empty).then(|| view! {
+                <p class="meta" id="totp-none">"None yet. An app on your phone can give you codes to prove it's you."</p>
+            })}
+            {move || match setup.get() {
+                None => start_form().into_any(),
+                Some(started) => setup_panel(started).into_any(),
+            }}
+            {move || status_line("totp-status", message.get())}
+        </section>
+    }
+}
+
+/// Proving presence again in this session with a code, for people who have an authenticator app.
+#[component]
+fn StepUp() -> impl IntoView {
+    let session = Session::get();
+    let lengths = Memo::new(move |_| {
+        session
+            .me()
+            .map(|me| code_lengths(me.totp_methods.iter().map(|m| m.params.digits)))
+            .unwrap_or_default()
+    });
+    let code = RwSignal::new(String::new());
+    let busy = RwSignal::new(false);
+    let message = RwSignal::new(None::<Result<String, String>>);
+
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let typed = match read_code(&code.get_untracked(), &lengths.get_untracked()) {
+            Ok(c) => c,
+            Err(e) => return message.set(Some(Err(e))),
+        };
+        busy.set(true);
+        message.set(None);
+        leptos::task::spawn_local(async move {
+            let result = api::mfa_totp(&TotpVerify { code: typed }).await;
+            busy.set(false);
+            code.set(String::new());
+            match result {
+                Ok(evidence) => {
+                    message.set(Some(Ok(format!("Verified at {}", clock(evidence.at)))));
+                    session.refresh();
+                }
+                Err(e) => message.set(Some(Err(e.to_string()))),
+            }
+        });
+    };
+
+    view! {
+        <Show when=move || lengths.with(|l| !l.is_empty())>
+            <form class="card" on:submit=submit novalidate aria-labelledby="stepup-heading">
+                <h2 id="stepup-heading">"Verify it's you"</h2>
+                <p class="meta">"Enter a new code from your authenticator app to confirm it's you in this session."</p>
+                <label for="stepup-code">"Code"</label>
+                <input id="stepup-code" inputmode="numeric" autocomplete="one-time-code" required spellcheck="false"
+                    pattern=move || pattern(&lengths.get()) maxlength=move || max_length(&lengths.get()).to_string()
+                    prop:value=move || code.get() on:input=move |ev| code.set(event_target_value(&ev)) />
+                <button id="stepup-submit" type="submit" class="primary" disabled=move || busy.get()>
+                    {move || if busy.get() { "Checking…" } else { "Verify" }}
+                </button>
+                {move || status_line("stepup-status", message.get())}
+            </form>
+        </Show>
     }
 }

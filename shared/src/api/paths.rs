@@ -16,5 +16,8 @@ pub const MY_TOTP_FINISH: &str = "/api/v1/me/totp/finish";
 /// Step-up: prove presence again in this session with an authenticator-app code.
 pub const MY_MFA_TOTP: &str = "/api/v1/me/mfa/totp";
 
+pub const AUDIT: &str = "/api/v1/audit";
+pub const AUDIT_VERIFY: &str = "/api/v1/audit/verify";
+
 /// The prefix under which the worker answers instead of serving the SPA.
 pub const API_PREFIX: &str = "/api/";

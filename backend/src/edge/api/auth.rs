@@ -94,7 +94,6 @@ async fn finish_registration(
     kind: RegistrationKind,
 ) -> Result<(PasskeySummary, Purpose), AppError> {
     let call = UserCall::FinishRegistration {
-        user: body.user_id.clone(),
         ceremony_id: body.ceremony_id,
         kind,
         name: body.name,
@@ -166,8 +165,12 @@ pub(crate) async fn sign_in_finish(ctx: &Ctx<'_>, req: &mut Request) -> Result<R
 
 pub(crate) async fn sign_out(ctx: &Ctx<'_>, req: &mut Request) -> Result<Response, AppError> {
     if let Ok(signed_in) = authenticate(ctx, req).await {
-        match stubs::user(ctx.env, &signed_in.user.id, UserCall::EndSession { token: signed_in.token })
-            .await?
+        match stubs::user(
+            ctx.env,
+            &signed_in.user.id,
+            UserCall::EndSession { token: signed_in.token, now: ctx.now },
+        )
+        .await?
         {
             UserReply::Done => {}
             other => return Err(unexpected(&other)),

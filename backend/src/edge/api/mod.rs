@@ -1,5 +1,6 @@
 //! The `/api/v1/` route table. Routes are thin: check, decode, call, encode.
 
+mod audit;
 mod auth;
 mod health;
 mod mfa;
@@ -47,6 +48,8 @@ async fn route(ctx: &Ctx<'_>, req: &mut Request) -> Result<Response, AppError> {
         (Method::Post, paths::MY_TOTP_START) => mfa::totp_start(ctx, req).await,
         (Method::Post, paths::MY_TOTP_FINISH) => mfa::totp_finish(ctx, req).await,
         (Method::Post, paths::MY_MFA_TOTP) => mfa::verify_totp(ctx, req).await,
+        (Method::Get, paths::AUDIT) => audit::list(ctx, req).await,
+        (Method::Get, paths::AUDIT_VERIFY) => audit::verify(ctx, req).await,
         (_, p) if ROUTED.contains(&p) => {
             Err(AppError::api(ErrorCode::MethodNotAllowed, "This method is not allowed here."))
         }
@@ -69,4 +72,6 @@ const ROUTED: &[&str] = &[
     paths::MY_TOTP_START,
     paths::MY_TOTP_FINISH,
     paths::MY_MFA_TOTP,
+    paths::AUDIT,
+    paths::AUDIT_VERIFY,
 ];

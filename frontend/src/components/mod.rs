@@ -1,0 +1,3 @@
+//! Display components: they show what they are given and hold no page state.
+
+pub mod qr;
