@@ -15,7 +15,13 @@ pub(crate) mod var {
     pub const BOOTSTRAP_SECRET: &str = "BOOTSTRAP_SECRET";
     /// JSON `LockoutSettings`; absent means the secure default.
     pub const MFA_LOCKOUT: &str = "MFA_LOCKOUT";
+    /// `on` lets requests name their own `now` (header [`super::TEST_NOW_HEADER`]) so tests can
+    /// reach expiry without sleeping. Refused unless the relying party is `localhost`.
+    pub const TEST_CLOCK: &str = "TEST_CLOCK";
 }
+
+/// The header a test sends its `now` in (Unix milliseconds) when [`var::TEST_CLOCK`] is on.
+pub(crate) const TEST_NOW_HEADER: &str = "x-elevate-test-now";
 
 #[derive(Clone, Debug)]
 pub(crate) struct Config {
@@ -29,6 +35,8 @@ pub(crate) struct Config {
     pub bootstrap_secret: Option<Redacted>,
     /// Growing delay, then lockout, after consecutive MFA failures.
     pub lockout: LockoutPolicy,
+    /// Whether requests may set the clock (local tests only).
+    pub test_clock: bool,
 }
 
 /// A secret string that never prints.
@@ -72,7 +80,14 @@ impl Config {
                         .map_err(|e| AppError::internal(format!("{} is invalid: {e}", var::MFA_LOCKOUT)))
                 })?,
         };
-        Ok(Self { rp_id, origin, rp_name, bootstrap_secret, lockout })
+        let test_clock = lookup(var::TEST_CLOCK).is_some_and(|v| v == "on");
+        if test_clock && rp_id != "localhost" {
+            return Err(AppError::internal(format!(
+                "{} is only allowed for RP_ID localhost",
+                var::TEST_CLOCK
+            )));
+        }
+        Ok(Self { rp_id, origin, rp_name, bootstrap_secret, lockout, test_clock })
     }
 
     /// The origin as browsers serialise it in `Origin` headers and client data.
@@ -109,6 +124,18 @@ mod tests {
         assert!(config(&[("RP_ID", "example.com"), ("RP_ORIGIN", "https://pim.example.com")]).is_ok());
         assert!(config(&[("RP_ID", "example.com"), ("RP_ORIGIN", "https://evilexample.com")]).is_err());
         assert!(config(&[("RP_ID", "localhost")]).is_err());
+    }
+
+    #[test]
+    fn the_test_clock_is_refused_outside_localhost() {
+        let on = ("TEST_CLOCK", "on");
+        assert!(
+            config(&[("RP_ID", "localhost"), ("RP_ORIGIN", "http://localhost:8787"), on]).unwrap().test_clock
+        );
+        assert!(
+            !config(&[("RP_ID", "localhost"), ("RP_ORIGIN", "http://localhost:8787")]).unwrap().test_clock
+        );
+        assert!(config(&[("RP_ID", "example.com"), ("RP_ORIGIN", "https://pim.example.com"), on]).is_err());
     }
 
     #[test]

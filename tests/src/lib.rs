@@ -7,5 +7,6 @@
 
 pub mod browser;
 pub mod peers;
+pub mod soft_authenticator;
 pub mod stack;
 pub mod webdriver;

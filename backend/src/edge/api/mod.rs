@@ -21,7 +21,9 @@ pub(crate) struct Ctx<'e> {
 
 pub(crate) async fn handle(mut req: Request, env: &Env) -> worker::Result<Response> {
     let result = async {
-        let ctx = Ctx { env, config: super::config(env)?, now: super::now() };
+        let config = super::config(env)?;
+        let now = request_now(&req, &config)?;
+        let ctx = Ctx { env, config, now };
         http::check_csrf(&req, &ctx.config)?;
         route(&ctx, &mut req).await
     }
@@ -30,6 +32,20 @@ pub(crate) async fn handle(mut req: Request, env: &Env) -> worker::Result<Respon
         Ok(resp) => Ok(resp),
         Err(e) => http::error(&e),
     }
+}
+
+/// The request's `now`: the worker's clock, or — only where the test clock is configured — the
+/// time the request names.
+fn request_now(req: &Request, config: &Config) -> Result<UnixMillis, AppError> {
+    if config.test_clock
+        && let Some(v) = req.headers().get(crate::config::TEST_NOW_HEADER)?
+    {
+        return v
+            .parse::<u64>()
+            .map(UnixMillis)
+            .map_err(|_| AppError::api(ErrorCode::BadRequest, "The test clock header is not a number."));
+    }
+    Ok(super::now())
 }
 
 async fn route(ctx: &Ctx<'_>, req: &mut Request) -> Result<Response, AppError> {
