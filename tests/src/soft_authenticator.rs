@@ -25,7 +25,9 @@ pub struct SoftCredential {
 
 impl std::fmt::Debug for SoftCredential {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SoftCredential").field("id", &URL_SAFE_NO_PAD.encode(&self.id)).finish_non_exhaustive()
+        f.debug_struct("SoftCredential")
+            .field("id", &URL_SAFE_NO_PAD.encode(&self.id))
+            .finish_non_exhaustive()
     }
 }
 

@@ -85,7 +85,9 @@ async fn authenticator_app_enrols_through_the_ui_and_each_code_works_once() -> T
     let answers = futures::future::join_all(attempts).await;
     let accepted = answers.iter().filter(|(s, _)| *s == 200).count();
     assert_eq!(accepted, 1, "{:?}", answers.iter().map(|a| a.0).collect::<Vec<_>>());
-    assert!(answers.iter().all(|(s, b)| *s == 200 || b["error"]["code"] == "mfa_code_rejected"));
+    let refusals: Vec<_> =
+        answers.iter().filter(|(s, _)| *s != 200).map(|(s, b)| (*s, b["error"]["code"].clone())).collect();
+    assert!(refusals.iter().all(|(s, c)| *s == 400 && c == "mfa_code_rejected"), "{refusals:?}");
     let winner = answers.iter().find(|(s, _)| *s == 200).map(|(_, b)| b.clone()).unwrap_or_default();
     assert_eq!(winner["method"], "totp");
     assert_eq!(winner["phishing_resistant"], false);

@@ -200,11 +200,14 @@ impl FailureCounter {
         {
             return Err(AttemptRefused::LockedOut { until });
         }
-        if let Some(last) = self.last_failure_at {
-            let retry_at = last.plus(policy.delay_after(self.consecutive));
-            if now < retry_at {
-                return Err(AttemptRefused::Throttled { retry_at });
-            }
+        // Concurrent attempts can arrive with a `now` slightly before the last failure's; a zero
+        // delay must still never throttle them.
+        let delay = policy.delay_after(self.consecutive);
+        if let Some(last) = self.last_failure_at
+            && delay.0 > 0
+            && now < last.plus(delay)
+        {
+            return Err(AttemptRefused::Throttled { retry_at: last.plus(delay) });
         }
         Ok(())
     }
@@ -253,6 +256,20 @@ mod tests {
 
     fn settings() -> LockoutSettings {
         LockoutPolicy::default().settings()
+    }
+
+    #[test]
+    fn a_zero_delay_never_throttles_even_an_attempt_timed_before_the_last_failure() {
+        let policy = LockoutPolicy::new(LockoutSettings {
+            free_attempts: 5,
+            base_delay: DurationMs(0),
+            max_delay: DurationMs(0),
+            lockout_after: 10,
+            lockout_duration: DurationMs::from_mins(1),
+        })
+        .unwrap();
+        let (counter, _) = FailureCounter::default().record_failure(policy, UnixMillis(1_000));
+        assert_eq!(counter.check(policy, UnixMillis(999)), Ok(()));
     }
 
     #[test]
