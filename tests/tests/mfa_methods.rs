@@ -18,6 +18,7 @@ async fn enrol_app(portal: &Portal, name: &str) -> Result<(String, u64), Box<dyn
     portal.fill("#totp-name", name).await?;
     portal.click("#totp-start").await?;
     portal.browser.wait_for("#totp-qr svg", elevate_e2e::browser::WAIT).await?;
+    portal.screenshot(&format!("totp-setup-{}", name.to_lowercase().replace(' ', "-"))).await?;
     let uri = portal
         .browser
         .execute("return document.querySelector('#totp-uri').textContent.trim();", vec![])
