@@ -67,6 +67,10 @@ impl<S: Store> Directory<'_, S> {
         put_json(self.kv, &keys::credential_owner(credential_id_b64), owner).await
     }
 
+    pub async fn forget_credential(&self, credential_id_b64: &str) -> Result<(), AppError> {
+        self.kv.delete(&keys::credential_owner(credential_id_b64)).await.map(drop)
+    }
+
     /// Writes `now` and reads it back.
     pub async fn probe(&self, now: UnixMillis) -> Result<(), AppError> {
         put_json(self.kv, keys::HEALTH_PROBE, &now).await?;

@@ -17,6 +17,7 @@ use elevate_shared::api::auth::{
 };
 use elevate_shared::api::mfa::{TotpEnrolmentStarted, TotpMethodSummary, TypedCode};
 use elevate_shared::domain::audit::{AuditEvent, ChainAnchor};
+use elevate_shared::domain::ids::MethodId;
 use elevate_shared::domain::lockout::LockoutPolicy;
 use elevate_shared::ids::{CeremonyId, CredentialName, UserId, Username};
 use elevate_shared::time::UnixMillis;
@@ -68,6 +69,15 @@ pub(crate) enum UserCall {
     FinishTotpEnrolment {
         enrolment_id: CeremonyId,
         code: TypedCode,
+        now: UnixMillis,
+    },
+    RemoveMethod {
+        id: MethodId,
+        now: UnixMillis,
+    },
+    RenameMethod {
+        id: MethodId,
+        name: CredentialName,
         now: UnixMillis,
     },
     VerifyTotp {
@@ -184,6 +194,14 @@ pub(crate) async fn dispatch_user<S: Store, K: Store>(
         }
         UserCall::FinishTotpEnrolment { enrolment_id, code, now } => {
             UserReply::TotpEnrolled(obj.finish_totp_enrolment(&enrolment_id, &code, now).await?)
+        }
+        UserCall::RemoveMethod { id, now } => {
+            obj.remove_method(&id, now).await?;
+            UserReply::Done
+        }
+        UserCall::RenameMethod { id, name, now } => {
+            obj.rename_method(&id, name, now).await?;
+            UserReply::Done
         }
         UserCall::VerifyTotp { token, code, policy, now } => {
             UserReply::Verified(obj.verify_totp(&token, &code, policy, now).await?)

@@ -8,7 +8,8 @@ use elevate_shared::api::auth::{
     RegistrationFinish, RegistrationStarted, SignInFinish, SignInStart,
 };
 use elevate_shared::api::mfa::{
-    TotpEnrolmentFinish, TotpEnrolmentStart, TotpEnrolmentStarted, TotpMethodSummary, TotpVerify,
+    RemoveMethod, RenameMethod, TotpEnrolmentFinish, TotpEnrolmentStart, TotpEnrolmentStarted,
+    TotpMethodSummary, TotpVerify,
 };
 use elevate_shared::api::{ApiError, CSRF_HEADER, CSRF_VALUE, ErrorBody, ErrorCode, paths};
 use gloo_net::http::{Request, Response};
@@ -105,4 +106,12 @@ pub async fn totp_finish(body: &TotpEnrolmentFinish) -> Result<TotpMethodSummary
 /// A step-up with an authenticator-app code; the session's new MFA evidence comes back.
 pub async fn mfa_totp(body: &TotpVerify) -> Result<MfaEvidence, ClientError> {
     post(paths::MY_MFA_TOTP, body).await
+}
+
+pub async fn remove_method(body: &RemoveMethod) -> Result<serde_json::Value, ClientError> {
+    post(paths::MY_METHOD_REMOVE, body).await
+}
+
+pub async fn rename_method(body: &RenameMethod) -> Result<serde_json::Value, ClientError> {
+    post(paths::MY_METHOD_RENAME, body).await
 }

@@ -101,6 +101,31 @@ async fn authenticator_app_enrols_through_the_ui_and_each_code_works_once() -> T
     assert_eq!((status, body["error"]["code"].as_str()), (400, Some("mfa_code_rejected")));
     let junk = portal.fetch("POST", "/api/v1/me/mfa/totp", Some(r#"{"code": 123456}"#), true).await?;
     assert_eq!((junk.status, junk.code()), (400, "bad_request"));
+
+    // Rename, then remove the app, on a phone-sized screen; the last passkey cannot go.
+    portal.browser.goto(&format!("{}/security-info", portal.base_url)).await?;
+    portal.browser.emulate_width(Some(390)).await?;
+    portal.click("button[data-rename='Pixel authenticator']").await?;
+    let input = portal.browser.wait_for("input[data-rename-input]", elevate_e2e::browser::WAIT).await?;
+    portal.browser.clear(&input).await?;
+    portal.browser.type_into(&input, "Work phone").await?;
+    portal.click("button[data-rename-save]").await?;
+    portal.expect_text("#totp-list", "Work phone").await?;
+    portal.click("button[data-remove='Work phone']").await?;
+    portal.click("button[data-confirm-remove='Work phone']").await?;
+    portal.expect_text("#totp-none", "None yet").await?;
+    portal.click("button[data-remove='My passkey']").await?;
+    portal.click("button[data-confirm-remove='My passkey']").await?;
+    portal.expect_text("#passkey-list", "only passkey").await?;
+    assert!(portal.horizontal_overflow().await? <= 0);
+    portal.screenshot("methods-last-passkey-390px").await?;
+    portal.browser.emulate_width(None).await?;
+    let me = portal.fetch("GET", "/api/v1/me", None, false).await?;
+    assert_eq!(me.body["totp_methods"].as_array().map(Vec::len), Some(0), "{:?}", me.body);
+    assert_eq!(me.body["passkeys"].as_array().map(Vec::len), Some(1), "{:?}", me.body);
+    // A removed app's codes no longer verify anything.
+    let (status, body) = step_up(&http, &stack, &cookie, &pyotp_code(&uri, (enrolled_step + 2) * 30)).await;
+    assert_eq!((status, body["error"]["code"].as_str()), (403, Some("no_usable_mfa_method")), "{body}");
     portal.browser.quit().await?;
     Ok(())
 }

@@ -22,6 +22,7 @@ use elevate_shared::api::auth::{
     RegisterPublicKeyCredential, RequestChallengeResponse,
 };
 use elevate_shared::domain::audit::{Actor, AuditAction, AuditDraft, Target};
+use elevate_shared::domain::ids::MethodId;
 use elevate_shared::ids::{CeremonyId, CredentialName, DisplayName, UserId, Username};
 use elevate_shared::time::UnixMillis;
 use serde::{Deserialize, Serialize};
@@ -77,6 +78,10 @@ impl StoredPasskey {
             backed_up: credential.backup_state,
         }
     }
+}
+
+fn no_such_method() -> AppError {
+    AppError::api(ErrorCode::NotFound, "You have no such method.")
 }
 
 /// A successful sign-in: the new session's secret and record.
@@ -247,6 +252,69 @@ impl<S: Store, K: Store> UserObject<'_, S, K> {
             self.record(self.draft(AuditAction::SignedOut, now)).await?;
         }
         Ok(())
+    }
+
+    /// Removes a passkey (by credential id) or an authenticator app. The last passkey stays:
+    /// it is the only way to sign in.
+    pub async fn remove_method(&self, id: &MethodId, now: UnixMillis) -> Result<(), AppError> {
+        let mut passkeys = self.passkeys().await?;
+        if let Some(at) = passkeys.iter().position(|p| p.credential_id_b64() == id.as_str()) {
+            if passkeys.len() == 1 {
+                return Err(AppError::api(
+                    ErrorCode::LastSignInMethod,
+                    "This is your only passkey, and you need one to sign in. Add another before removing it.",
+                ));
+            }
+            let removed = passkeys.remove(at);
+            put_json(self.store, keys::PASSKEYS, &passkeys).await?;
+            self.record(
+                self.draft(AuditAction::MethodRemoved, now)
+                    .detail("method", "passkey")
+                    .detail("name", removed.name.as_str())
+                    .detail("credential_id", id.as_str()),
+            )
+            .await?;
+            return self.directory.forget_credential(id.as_str()).await;
+        }
+        let mut methods = self.totp_methods().await?;
+        let Some(at) = methods.iter().position(|m| &m.id == id) else {
+            return Err(no_such_method());
+        };
+        let removed = methods.remove(at);
+        put_json(self.store, keys::TOTP_METHODS, &methods).await?;
+        self.record(
+            self.draft(AuditAction::MethodRemoved, now)
+                .detail("method", "totp")
+                .detail("name", removed.name.as_str()),
+        )
+        .await
+    }
+
+    pub async fn rename_method(
+        &self,
+        id: &MethodId,
+        name: CredentialName,
+        now: UnixMillis,
+    ) -> Result<(), AppError> {
+        let mut passkeys = self.passkeys().await?;
+        let mut methods = self.totp_methods().await?;
+        let old = if let Some(p) = passkeys.iter_mut().find(|p| p.credential_id_b64() == id.as_str()) {
+            let old = std::mem::replace(&mut p.name, name.clone());
+            put_json(self.store, keys::PASSKEYS, &passkeys).await?;
+            old
+        } else if let Some(m) = methods.iter_mut().find(|m| &m.id == id) {
+            let old = std::mem::replace(&mut m.name, name.clone());
+            put_json(self.store, keys::TOTP_METHODS, &methods).await?;
+            old
+        } else {
+            return Err(no_such_method());
+        };
+        self.record(
+            self.draft(AuditAction::MethodRenamed, now)
+                .detail("from", old.as_str())
+                .detail("to", name.as_str()),
+        )
+        .await
     }
 
     /// An event about this user, done by this user.

@@ -15,6 +15,7 @@ use elevate_shared::api::ErrorCode;
 use elevate_shared::api::auth::{MfaEvidence, MfaMethodKind};
 use elevate_shared::api::mfa::{TotpEnrolmentStarted, TotpMethodSummary, TypedCode};
 use elevate_shared::domain::audit::AuditAction;
+use elevate_shared::domain::ids::MethodId;
 use elevate_shared::domain::lockout::{AttemptRefused, FailureCounter, FailureOutcome, LockoutPolicy};
 use elevate_shared::domain::totp::{self, OtpAuthUri, TotpCode, TotpParams, TotpRejection, TotpSecret};
 use elevate_shared::ids::{CeremonyId, CredentialName, Username};
@@ -29,6 +30,7 @@ pub(crate) const ENROLMENT_TRIES: u32 = 5;
 /// An authenticator app as stored. The secret never leaves this object after enrolment.
 #[derive(Clone, Serialize, Deserialize)]
 pub(crate) struct StoredTotp {
+    pub id: MethodId,
     pub name: CredentialName,
     secret_base32: String,
     pub params: TotpParams,
@@ -47,6 +49,7 @@ impl std::fmt::Debug for StoredTotp {
 impl StoredTotp {
     pub fn summary(&self) -> TotpMethodSummary {
         TotpMethodSummary {
+            id: self.id.clone(),
             name: self.name.clone(),
             params: self.params,
             created_at: self.created_at,
@@ -134,7 +137,10 @@ impl<S: Store, K: Store> UserObject<'_, S, K> {
             return Err(wrong_code());
         };
         self.store.delete(&key).await?;
+        let id = MethodId::parse(hex::encode(crate::random::bytes::<16>()?))
+            .map_err(|e| AppError::internal(e.to_string()))?;
         let stored = StoredTotp {
+            id,
             name: pending.name,
             secret_base32: pending.secret_base32,
             params: pending.params,

@@ -12,7 +12,10 @@ use crate::totp::{
     DEFAULT_NAME, code_lengths, describe, explain_setup, group_key, max_length, pattern, read_code,
     setup_is_over,
 };
-use elevate_shared::api::mfa::{TotpEnrolmentFinish, TotpEnrolmentStart, TotpEnrolmentStarted, TotpVerify};
+use elevate_shared::api::mfa::{
+    RemoveMethod, RenameMethod, TotpEnrolmentFinish, TotpEnrolmentStart, TotpEnrolmentStarted, TotpVerify,
+};
+use elevate_shared::domain::ids::MethodId;
 use elevate_shared::ids::CredentialName;
 use leptos::html;
 use leptos::prelude::*;
@@ -72,16 +75,17 @@ fn Passkeys() -> impl IntoView {
         <section class="card">
             <h2>"Passkeys and security keys"</h2>
             <ul class="list" id="passkey-list">
-                {move || session.me().map(|me| me.passkeys.into_iter().map(|p| {
+                {move || session.me().map(|me| { let last = me.passkeys.len() == 1; me.passkeys.into_iter().map(move |p| {
                     let backup = if p.backed_up { "Synced passkey" } else if p.backup_eligible { "Can sync" } else { "Device-bound" };
                     let used = p.last_used_at.map(when).unwrap_or_else(|| "never".to_owned());
                     view! {
                         <li class="passkey">
                             <strong>{p.name.to_string()}</strong>
                             <span class="meta">{backup}" · added "{when(p.created_at)}" · last used "{used}</span>
+                            <MethodActions id=p.credential_id.clone() name=p.name.to_string() last_passkey=last />
                         </li>
                     }
-                }).collect_view())}
+                }).collect_view() })}
             </ul>
         </section>
         <form class="card" on:submit=add>
@@ -94,6 +98,97 @@ fn Passkeys() -> impl IntoView {
             </button>
             {move || status_line("add-passkey-status", message.get())}
         </form>
+    }
+}
+
+/// Rename and remove for one method. Removing asks for a second click, and says what is lost;
+/// the server refuses to remove the last passkey, which is the only way to sign in.
+#[component]
+fn MethodActions(id: String, name: String, last_passkey: bool) -> impl IntoView {
+    let session = Session::get();
+    let renaming = RwSignal::new(false);
+    let confirming = RwSignal::new(false);
+    let new_name = RwSignal::new(name.clone());
+    let busy = RwSignal::new(false);
+    let error = RwSignal::new(None::<String>);
+    let method = MethodId::parse(id.clone());
+    let (m1, m2) = (method.clone(), method);
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let (Ok(id), Ok(name)) = (m1.clone(), CredentialName::parse(new_name.get_untracked().trim())) else {
+            return error
+                .set(Some("Names are 1 to 64 characters, without leading or trailing spaces.".into()));
+        };
+        busy.set(true);
+        leptos::task::spawn_local(async move {
+            match api::rename_method(&RenameMethod { id, name }).await {
+                Ok(_) => {
+                    renaming.set(false);
+                    error.set(None);
+                    session.refresh();
+                }
+                Err(e) => error.set(Some(explain(&e))),
+            }
+            busy.set(false);
+        });
+    };
+    let remove = move |_| {
+        let Ok(id) = m2.clone() else { return };
+        busy.set(true);
+        leptos::task::spawn_local(async move {
+            match api::remove_method(&RemoveMethod { id }).await {
+                Ok(_) => session.refresh(),
+                Err(e) => {
+                    error.set(Some(explain(&e)));
+                    confirming.set(false);
+                }
+            }
+            busy.set(false);
+        });
+    };
+    let rename_form = move || {
+        let (id, save) = (id.clone(), save.clone());
+        view! {
+            <form class="inline" on:submit=save>
+                <label class="sr-only" for=format!("rename-{id}")>"New name"</label>
+                <input id=format!("rename-{id}") data-rename-input=id.clone() prop:value=move || new_name.get()
+                    on:input=move |ev| new_name.set(event_target_value(&ev)) />
+                <button type="submit" class="small" data-rename-save=id.clone() disabled=move || busy.get()>"Save"</button>
+                <button type="button" class="small secondary" on:click=move |_| renaming.set(false)>"Cancel"</button>
+            </form>
+        }
+    };
+    let label = name.clone();
+    let buttons = move || {
+        let label = label.clone();
+        view! {
+            <button type="button" class="small secondary" data-rename=label.clone()
+                on:click=move |_| renaming.set(true)>"Rename"</button>
+            <button type="button" class="small secondary" data-remove=label
+                on:click=move |_| confirming.set(true)>"Remove"</button>
+        }
+    };
+    let confirm = move || {
+        let (name, remove) = (name.clone(), remove.clone());
+        let warning = if last_passkey {
+            "This is your only passkey: you could not sign in without it. Add another first."
+        } else {
+            "It stops working for Elevate at once. If a role needs MFA and this is your last method, you cannot activate it."
+        };
+        view! {
+            <p class="warning">{warning}</p>
+            <button type="button" class="small danger" data-confirm-remove=name
+                on:click=remove disabled=move || busy.get()>"Remove it"</button>
+            <button type="button" class="small secondary" on:click=move |_| confirming.set(false)>"Keep it"</button>
+        }
+    };
+    view! {
+        <div class="method-actions">
+            {move || renaming.get().then(rename_form.clone())}
+            {move || (!renaming.get() && !confirming.get()).then(buttons.clone())}
+            {move || confirming.get().then(confirm.clone())}
+            {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
+        </div>
     }
 }
 
@@ -261,6 +356,7 @@ fn AuthenticatorApps() -> impl IntoView {
                         <li class="totp-method">
                             <strong>{m.name.to_string()}</strong>
                             <span class="meta">{describe(m.params)}" · added "{when(m.created_at)}" · last used "{used}</span>
+                            <MethodActions id=m.id.to_string() name=m.name.to_string() last_passkey=false />
                         </li>
                     }
                 }).collect_view()}

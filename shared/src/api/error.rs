@@ -65,6 +65,8 @@ pub enum ErrorCode {
     NoUsableMfaMethod,
     /// The one-time code is wrong, or was already used.
     MfaCodeRejected,
+    /// Removing this method would leave the account without a way to sign in.
+    LastSignInMethod,
     /// Too many recent MFA failures: wait until the retry time before trying again.
     MfaThrottled,
     /// Too many MFA failures: the account is locked until the given time or an unlock.
@@ -104,6 +106,7 @@ impl ErrorCode {
             Self::UsernameTaken | Self::CredentialAlreadyRegistered => 409,
             Self::PayloadTooLarge => 413,
             Self::MfaCodeRejected => 400,
+            Self::LastSignInMethod => 409,
             Self::MfaLockedOut => 423,
             Self::MfaThrottled => 429,
             Self::SettingsInvalid
@@ -165,6 +168,7 @@ impl ErrorCode {
             Self::MfaRequired => "mfa_required",
             Self::MfaRejected => "mfa_rejected",
             Self::MfaCodeRejected => "mfa_code_rejected",
+            Self::LastSignInMethod => "last_sign_in_method",
             Self::MfaThrottled => "mfa_throttled",
             Self::MfaLockedOut => "mfa_locked_out",
             Self::NoUsableMfaMethod => "no_usable_mfa_method",

@@ -3,6 +3,7 @@
 //! Codes travel as strings: whether one is well-formed depends on the method's digit count, so
 //! the backend turns it into a `TotpCode` once it knows the method.
 
+use crate::domain::ids::MethodId;
 use crate::domain::totp::TotpParams;
 use crate::ids::{CeremonyId, CredentialName};
 use crate::time::UnixMillis;
@@ -59,6 +60,7 @@ pub struct TotpEnrolmentFinish {
 /// A registered authenticator app or OATH token, without its secret.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TotpMethodSummary {
+    pub id: MethodId,
     pub name: CredentialName,
     pub params: TotpParams,
     pub created_at: UnixMillis,
@@ -70,4 +72,17 @@ pub struct TotpMethodSummary {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TotpVerify {
     pub code: TypedCode,
+}
+
+/// `POST /api/v1/me/methods/remove`: a passkey (by credential id) or an authenticator app.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RemoveMethod {
+    pub id: MethodId,
+}
+
+/// `POST /api/v1/me/methods/rename`
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RenameMethod {
+    pub id: MethodId,
+    pub name: CredentialName,
 }

@@ -15,6 +15,8 @@ pub const MY_TOTP_START: &str = "/api/v1/me/totp/start";
 pub const MY_TOTP_FINISH: &str = "/api/v1/me/totp/finish";
 /// Step-up: prove presence again in this session with an authenticator-app code.
 pub const MY_MFA_TOTP: &str = "/api/v1/me/mfa/totp";
+pub const MY_METHOD_REMOVE: &str = "/api/v1/me/methods/remove";
+pub const MY_METHOD_RENAME: &str = "/api/v1/me/methods/rename";
 
 pub const AUDIT: &str = "/api/v1/audit";
 pub const AUDIT_VERIFY: &str = "/api/v1/audit/verify";

@@ -5,7 +5,9 @@ use super::auth::authenticate;
 use crate::edge::{http, stubs};
 use crate::error::AppError;
 use crate::rpc::{UserCall, UserReply, unexpected};
-use elevate_shared::api::mfa::{TotpEnrolmentFinish, TotpEnrolmentStart, TotpVerify};
+use elevate_shared::api::mfa::{
+    RemoveMethod, RenameMethod, TotpEnrolmentFinish, TotpEnrolmentStart, TotpVerify,
+};
 use worker::{Request, Response};
 
 pub(crate) async fn totp_start(ctx: &Ctx<'_>, req: &mut Request) -> Result<Response, AppError> {
@@ -41,6 +43,27 @@ pub(crate) async fn verify_totp(ctx: &Ctx<'_>, req: &mut Request) -> Result<Resp
     };
     match stubs::user(ctx.env, &signed_in.user.id, call).await? {
         UserReply::Verified(evidence) => http::json(200, &evidence),
+        other => Err(unexpected(&other)),
+    }
+}
+
+pub(crate) async fn remove_method(ctx: &Ctx<'_>, req: &mut Request) -> Result<Response, AppError> {
+    let signed_in = authenticate(ctx, req).await?;
+    let body: RemoveMethod = http::read_json(req).await?;
+    match stubs::user(ctx.env, &signed_in.user.id, UserCall::RemoveMethod { id: body.id, now: ctx.now })
+        .await?
+    {
+        UserReply::Done => http::json(200, &serde_json::json!({})),
+        other => Err(unexpected(&other)),
+    }
+}
+
+pub(crate) async fn rename_method(ctx: &Ctx<'_>, req: &mut Request) -> Result<Response, AppError> {
+    let signed_in = authenticate(ctx, req).await?;
+    let body: RenameMethod = http::read_json(req).await?;
+    let call = UserCall::RenameMethod { id: body.id, name: body.name, now: ctx.now };
+    match stubs::user(ctx.env, &signed_in.user.id, call).await? {
+        UserReply::Done => http::json(200, &serde_json::json!({})),
         other => Err(unexpected(&other)),
     }
 }

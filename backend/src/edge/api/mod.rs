@@ -64,6 +64,8 @@ async fn route(ctx: &Ctx<'_>, req: &mut Request) -> Result<Response, AppError> {
         (Method::Post, paths::MY_TOTP_START) => mfa::totp_start(ctx, req).await,
         (Method::Post, paths::MY_TOTP_FINISH) => mfa::totp_finish(ctx, req).await,
         (Method::Post, paths::MY_MFA_TOTP) => mfa::verify_totp(ctx, req).await,
+        (Method::Post, paths::MY_METHOD_REMOVE) => mfa::remove_method(ctx, req).await,
+        (Method::Post, paths::MY_METHOD_RENAME) => mfa::rename_method(ctx, req).await,
         (Method::Get, paths::AUDIT) => audit::list(ctx, req).await,
         (Method::Get, paths::AUDIT_VERIFY) => audit::verify(ctx, req).await,
         (_, p) if ROUTED.contains(&p) => {
@@ -88,6 +90,8 @@ const ROUTED: &[&str] = &[
     paths::MY_TOTP_START,
     paths::MY_TOTP_FINISH,
     paths::MY_MFA_TOTP,
+    paths::MY_METHOD_REMOVE,
+    paths::MY_METHOD_RENAME,
     paths::AUDIT,
     paths::AUDIT_VERIFY,
 ];
