@@ -13,7 +13,7 @@ use crate::user_object::{Identity, RegistrationKind, SignedIn, UserObject};
 use elevate_shared::api::ApiError;
 use elevate_shared::api::auth::{
     CreationChallengeResponse, MfaEvidence, PasskeySummary, PublicKeyCredential, RegisterPublicKeyCredential,
-    RequestChallengeResponse,
+    RequestChallengeResponse, SessionSummary,
 };
 use elevate_shared::api::mfa::{TotpEnrolmentStarted, TotpMethodSummary, TypedCode};
 use elevate_shared::domain::audit::{AuditEvent, ChainAnchor};
@@ -50,6 +50,15 @@ pub(crate) enum UserCall {
     FinishAuthentication {
         ceremony_id: CeremonyId,
         credential: Box<PublicKeyCredential>,
+        user_agent: Option<String>,
+        now: UnixMillis,
+    },
+    ListSessions {
+        current: SessionToken,
+        now: UnixMillis,
+    },
+    RevokeSession {
+        id: String,
         now: UnixMillis,
     },
     CheckSession {
@@ -99,6 +108,7 @@ pub(crate) enum UserReply {
     TotpEnrolmentStarted(Box<TotpEnrolmentStarted>),
     TotpEnrolled(TotpMethodSummary),
     Verified(MfaEvidence),
+    Sessions(Vec<SessionSummary>),
     Done,
 }
 
@@ -177,8 +187,13 @@ pub(crate) async fn dispatch_user<S: Store, K: Store>(
             let (ceremony_id, options) = obj.start_authentication(now).await?;
             UserReply::AuthenticationStarted { ceremony_id, options: Box::new(options) }
         }
-        UserCall::FinishAuthentication { ceremony_id, credential, now } => {
-            UserReply::SignedIn(obj.finish_authentication(&ceremony_id, &credential, now).await?)
+        UserCall::FinishAuthentication { ceremony_id, credential, user_agent, now } => {
+            UserReply::SignedIn(obj.finish_authentication(&ceremony_id, &credential, user_agent, now).await?)
+        }
+        UserCall::ListSessions { current, now } => UserReply::Sessions(obj.sessions(&current, now).await?),
+        UserCall::RevokeSession { id, now } => {
+            obj.revoke_session(&id, now).await?;
+            UserReply::Done
         }
         UserCall::CheckSession { token, now } => UserReply::Session(obj.check_session(&token, now).await?),
         UserCall::EndSession { token, now } => {

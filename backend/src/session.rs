@@ -58,11 +58,17 @@ pub(crate) struct SessionRecord {
     pub created_at: UnixMillis,
     pub last_seen_at: UnixMillis,
     pub last_mfa: Option<MfaEvidence>,
+    /// How the browser that signed in described itself (shortened), for "My sessions".
+    #[serde(default)]
+    pub user_agent: Option<String>,
 }
+
+/// The longest user-agent text kept with a session.
+pub(crate) const MAX_USER_AGENT: usize = 200;
 
 impl SessionRecord {
     pub fn new(now: UnixMillis, mfa: Option<MfaEvidence>) -> Self {
-        Self { created_at: now, last_seen_at: now, last_mfa: mfa }
+        Self { created_at: now, last_seen_at: now, last_mfa: mfa, user_agent: None }
     }
 
     pub fn expires_at(&self) -> UnixMillis {

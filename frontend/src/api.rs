@@ -4,8 +4,8 @@
 //! kept apart so the UI can say "can't reach Elevate" differently from "the server said no".
 
 use elevate_shared::api::auth::{
-    AddPasskeyStart, AuthenticationStarted, BootstrapStart, BootstrapStatus, Me, MfaEvidence, PasskeySummary,
-    RegistrationFinish, RegistrationStarted, SignInFinish, SignInStart,
+    AddPasskeyStart, AuthenticationStarted, BootstrapStart, BootstrapStatus, Me, MfaEvidence, MySessions,
+    PasskeySummary, RegistrationFinish, RegistrationStarted, RevokeSession, SignInFinish, SignInStart,
 };
 use elevate_shared::api::mfa::{
     RemoveMethod, RenameMethod, TotpEnrolmentFinish, TotpEnrolmentStart, TotpEnrolmentStarted,
@@ -106,6 +106,14 @@ pub async fn totp_finish(body: &TotpEnrolmentFinish) -> Result<TotpMethodSummary
 /// A step-up with an authenticator-app code; the session's new MFA evidence comes back.
 pub async fn mfa_totp(body: &TotpVerify) -> Result<MfaEvidence, ClientError> {
     post(paths::MY_MFA_TOTP, body).await
+}
+
+pub async fn my_sessions() -> Result<MySessions, ClientError> {
+    get(paths::MY_SESSIONS).await
+}
+
+pub async fn revoke_session(body: &RevokeSession) -> Result<serde_json::Value, ClientError> {
+    post(paths::MY_SESSION_REVOKE, body).await
 }
 
 pub async fn remove_method(body: &RemoveMethod) -> Result<serde_json::Value, ClientError> {

@@ -166,3 +166,54 @@ async fn ceremonies_are_single_use_and_demand_user_verification() -> TestResult 
     portal.browser.quit().await?;
     Ok(())
 }
+
+#[tokio::test]
+async fn my_sessions_lists_every_browser_and_ends_another_at_once() -> TestResult {
+    let stack = Stack::start("sessions").await;
+    let portal = Portal::open(&stack, "sessions").await?;
+    portal.browser.add_authenticator("internal", true).await?;
+    portal.enrol_first_admin_and_sign_in().await?;
+    let first = portal.browser.cookie("elevate_session").await?;
+    // A second sign-in: the browser now holds the new session, the first one lives on.
+    let (_, second) = portal.scripted_sign_in("ada", "").await?;
+    assert_eq!(second.status, 200);
+    let current = portal.browser.cookie("elevate_session").await?;
+    assert_ne!(first, current);
+
+    portal.browser.goto(&format!("{}/security-info", portal.base_url)).await?;
+    portal.expect_text("#session-list", "This browser").await?;
+    let count = || async {
+        let v =
+            portal.browser.execute("return document.querySelectorAll('li.session').length;", vec![]).await;
+        v.map(|v| v.as_u64().unwrap_or(0)).unwrap_or(0)
+    };
+    assert_eq!(count().await, 2);
+    portal.click("li.session[data-session-current='false'] button[data-revoke-session]").await?;
+    let deadline = std::time::Instant::now() + WAIT;
+    while count().await != 1 && std::time::Instant::now() < deadline {
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(count().await, 1, "the other session is still listed");
+
+    // The revoked session is refused at once; this one carries on.
+    let me = |cookie: String| {
+        let url = stack.api("/api/v1/me");
+        async move {
+            reqwest::Client::new()
+                .get(url)
+                .header("cookie", format!("elevate_session={cookie}"))
+                .send()
+                .await
+                .map(|r| r.status().as_u16())
+                .unwrap_or(0)
+        }
+    };
+    assert_eq!(me(first).await, 401);
+    assert_eq!(me(current).await, 200);
+    // Someone else's session id is not found, whatever it is.
+    let bogus = format!(r#"{{"id":"{}"}}"#, "a".repeat(64));
+    let answer = portal.fetch("POST", "/api/v1/me/sessions/revoke", Some(&bogus), true).await?;
+    assert_eq!((answer.status, answer.code()), (404, "not_found"));
+    portal.browser.quit().await?;
+    Ok(())
+}

@@ -19,7 +19,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use elevate_shared::api::ErrorCode;
 use elevate_shared::api::auth::{
     CreationChallengeResponse, MfaEvidence, MfaMethodKind, PasskeySummary, PublicKeyCredential,
-    RegisterPublicKeyCredential, RequestChallengeResponse,
+    RegisterPublicKeyCredential, RequestChallengeResponse, SessionSummary,
 };
 use elevate_shared::domain::audit::{Actor, AuditAction, AuditDraft, Target};
 use elevate_shared::domain::ids::MethodId;
@@ -191,6 +191,7 @@ impl<S: Store, K: Store> UserObject<'_, S, K> {
         &self,
         ceremony_id: &CeremonyId,
         credential: &PublicKeyCredential,
+        user_agent: Option<String>,
         now: UnixMillis,
     ) -> Result<SignedIn, AppError> {
         let taken = ceremony::take(self.store, ceremony_id, now).await?;
@@ -222,7 +223,8 @@ impl<S: Store, K: Store> UserObject<'_, S, K> {
 
         let token = SessionToken::generate()?;
         let mfa = MfaEvidence { method: MfaMethodKind::Passkey, at: now, phishing_resistant: true };
-        let session = SessionRecord::new(now, Some(mfa));
+        let mut session = SessionRecord::new(now, Some(mfa));
+        session.user_agent = user_agent.map(|ua| ua.chars().take(session::MAX_USER_AGENT).collect());
         put_json(self.store, &keys::session(&token.hash_hex()), &session).await?;
         self.record(self.draft(AuditAction::SignedIn, now).detail("method", "passkey")).await?;
         Ok(SignedIn { token, session })
@@ -315,6 +317,43 @@ impl<S: Store, K: Store> UserObject<'_, S, K> {
                 .detail("to", name.as_str()),
         )
         .await
+    }
+
+    /// The live sessions, newest first; dead ones are tidied away on the way.
+    pub async fn sessions(
+        &self,
+        current: &SessionToken,
+        now: UnixMillis,
+    ) -> Result<Vec<SessionSummary>, AppError> {
+        let current = keys::session(&current.hash_hex());
+        let mut out = Vec::new();
+        for key in self.store.list(keys::SESSION_PREFIX).await? {
+            let Some(record) = get_json::<SessionRecord>(self.store, &key).await? else { continue };
+            if !record.is_live(now) {
+                self.store.delete(&key).await?;
+                continue;
+            }
+            out.push(SessionSummary {
+                id: key.trim_start_matches(keys::SESSION_PREFIX).to_owned(),
+                created_at: record.created_at,
+                last_seen_at: record.last_seen_at,
+                expires_at: record.expires_at(),
+                last_mfa: record.last_mfa.clone(),
+                user_agent: record.user_agent.clone(),
+                current: key == current,
+            });
+        }
+        out.sort_by_key(|s| std::cmp::Reverse(s.created_at));
+        Ok(out)
+    }
+
+    /// Ends one of this user's sessions by the id "My sessions" showed.
+    pub async fn revoke_session(&self, id: &str, now: UnixMillis) -> Result<(), AppError> {
+        let well_formed = id.len() == 64 && id.bytes().all(|b| b.is_ascii_hexdigit());
+        if !well_formed || !self.store.delete(&keys::session(id)).await? {
+            return Err(AppError::api(ErrorCode::NotFound, "There is no such session."));
+        }
+        self.record(self.draft(AuditAction::SignedOut, now).detail("revoked_session", &id[..12])).await
     }
 
     /// An event about this user, done by this user.

@@ -12,6 +12,7 @@ use crate::totp::{
     DEFAULT_NAME, code_lengths, describe, explain_setup, group_key, max_length, pattern, read_code,
     setup_is_over,
 };
+use elevate_shared::api::auth::{MySessions, RevokeSession};
 use elevate_shared::api::mfa::{
     RemoveMethod, RenameMethod, TotpEnrolmentFinish, TotpEnrolmentStart, TotpEnrolmentStarted, TotpVerify,
 };
@@ -27,6 +28,63 @@ pub fn SecurityInfo() -> impl IntoView {
         <Passkeys />
         <AuthenticatorApps />
         <StepUp />
+        <Sessions />
+    }
+}
+
+/// "My sessions": every browser signed in as this person, with a way to end the others.
+#[component]
+fn Sessions() -> impl IntoView {
+    let session = Session::get();
+    let list = RwSignal::new(None::<Result<MySessions, String>>);
+    let load = move || {
+        leptos::task::spawn_local(async move {
+            list.set(Some(api::my_sessions().await.map_err(|e| explain(&e))));
+        })
+    };
+    load();
+    let revoke = move |id: String, current: bool| {
+        leptos::task::spawn_local(async move {
+            match api::revoke_session(&RevokeSession { id }).await {
+                Ok(_) if current => session.refresh(),
+                Ok(_) => load(),
+                Err(e) => list.set(Some(Err(explain(&e)))),
+            }
+        })
+    };
+    view! {
+        <section class="card">
+            <h2>"Your sessions"</h2>
+            <p class="meta">"Every browser signed in as you. Sign out any you don't recognise."</p>
+            {move || match list.get() {
+                None => view! { <p class="meta" role="status">"Loading…"</p> }.into_any(),
+                Some(Err(e)) => view! { <p class="error" role="alert" id="sessions-status">{e}</p> }.into_any(),
+                Some(Ok(mine)) => view! {
+                    <ul class="list" id="session-list">
+                        {mine.sessions.into_iter().map(|s| {
+                            let (id, current) = (s.id.clone(), s.current);
+                            let device = s.user_agent.clone().unwrap_or_else(|| "Unknown browser".to_owned());
+                            view! {
+                                <li class="session" data-session-current=current.to_string()>
+                                    <strong>{if current { "This browser".to_owned() } else { device.clone() }}</strong>
+                                    <span class="meta">
+                                        "Signed in "{when(s.created_at)}" · last active "{when(s.last_seen_at)}
+                                        " · ends by "{when(s.expires_at)}
+                                    </span>
+                                    {current.then(|| view! { <span class="meta">{device}</span> })}
+                                    <div class="method-actions">
+                                        <button type="button" class="small secondary" data-revoke-session=id.clone()
+                                            on:click=move |_| revoke(id.clone(), current)>
+                                            {if current { "Sign out here" } else { "Sign out" }}
+                                        </button>
+                                    </div>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                }.into_any(),
+            }}
+        </section>
     }
 }
 

@@ -132,3 +132,31 @@ pub struct SessionInfo {
     pub expires_at: UnixMillis,
     pub last_mfa: Option<MfaEvidence>,
 }
+
+/// One of the signed-in person's sessions, as "My sessions" lists it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionSummary {
+    /// Names the session for revoking; it is not the secret token.
+    pub id: String,
+    pub created_at: UnixMillis,
+    pub last_seen_at: UnixMillis,
+    pub expires_at: UnixMillis,
+    pub last_mfa: Option<MfaEvidence>,
+    /// The browser that signed in, as it described itself.
+    #[serde(default)]
+    pub user_agent: Option<String>,
+    /// The session this request came from.
+    pub current: bool,
+}
+
+/// `GET /api/v1/me/sessions`
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MySessions {
+    pub sessions: Vec<SessionSummary>,
+}
+
+/// `POST /api/v1/me/sessions/revoke`
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RevokeSession {
+    pub id: String,
+}

@@ -17,6 +17,8 @@ pub const MY_TOTP_FINISH: &str = "/api/v1/me/totp/finish";
 pub const MY_MFA_TOTP: &str = "/api/v1/me/mfa/totp";
 pub const MY_METHOD_REMOVE: &str = "/api/v1/me/methods/remove";
 pub const MY_METHOD_RENAME: &str = "/api/v1/me/methods/rename";
+pub const MY_SESSIONS: &str = "/api/v1/me/sessions";
+pub const MY_SESSION_REVOKE: &str = "/api/v1/me/sessions/revoke";
 
 pub const AUDIT: &str = "/api/v1/audit";
 pub const AUDIT_VERIFY: &str = "/api/v1/audit/verify";

@@ -12,8 +12,8 @@ use crate::tenant_object;
 use crate::user_object::{Identity, RegistrationKind};
 use elevate_shared::api::ErrorCode;
 use elevate_shared::api::auth::{
-    AddPasskeyStart, AuthenticationStarted, BootstrapStart, BootstrapStatus, Me, PasskeySummary,
-    RegistrationFinish, RegistrationStarted, SignInFinish, SignInStart,
+    AddPasskeyStart, AuthenticationStarted, BootstrapStart, BootstrapStatus, Me, MySessions, PasskeySummary,
+    RegistrationFinish, RegistrationStarted, RevokeSession, SignInFinish, SignInStart,
 };
 use worker::{Request, Response};
 
@@ -145,6 +145,7 @@ pub(crate) async fn sign_in_finish(ctx: &Ctx<'_>, req: &mut Request) -> Result<R
     let call = UserCall::FinishAuthentication {
         ceremony_id: body.ceremony_id,
         credential: Box::new(body.credential),
+        user_agent: req.headers().get("user-agent")?,
         now: ctx.now,
     };
     let signed_in = match stubs::user(ctx.env, &body.user_id, call).await? {
@@ -224,4 +225,23 @@ async fn me_body(ctx: &Ctx<'_>, user: &UserRecord, session: &SessionRecord) -> R
         totp_methods,
         session: session.info(),
     })
+}
+
+pub(crate) async fn my_sessions(ctx: &Ctx<'_>, req: &mut Request) -> Result<Response, AppError> {
+    let signed_in = authenticate(ctx, req).await?;
+    let call = UserCall::ListSessions { current: signed_in.token, now: ctx.now };
+    match stubs::user(ctx.env, &signed_in.user.id, call).await? {
+        UserReply::Sessions(sessions) => http::json(200, &MySessions { sessions }),
+        other => Err(unexpected(&other)),
+    }
+}
+
+pub(crate) async fn revoke_session(ctx: &Ctx<'_>, req: &mut Request) -> Result<Response, AppError> {
+    let signed_in = authenticate(ctx, req).await?;
+    let body: RevokeSession = http::read_json(req).await?;
+    let call = UserCall::RevokeSession { id: body.id, now: ctx.now };
+    match stubs::user(ctx.env, &signed_in.user.id, call).await? {
+        UserReply::Done => http::json(200, &serde_json::json!({})),
+        other => Err(unexpected(&other)),
+    }
 }

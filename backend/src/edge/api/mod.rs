@@ -66,6 +66,8 @@ async fn route(ctx: &Ctx<'_>, req: &mut Request) -> Result<Response, AppError> {
         (Method::Post, paths::MY_MFA_TOTP) => mfa::verify_totp(ctx, req).await,
         (Method::Post, paths::MY_METHOD_REMOVE) => mfa::remove_method(ctx, req).await,
         (Method::Post, paths::MY_METHOD_RENAME) => mfa::rename_method(ctx, req).await,
+        (Method::Get, paths::MY_SESSIONS) => auth::my_sessions(ctx, req).await,
+        (Method::Post, paths::MY_SESSION_REVOKE) => auth::revoke_session(ctx, req).await,
         (Method::Get, paths::AUDIT) => audit::list(ctx, req).await,
         (Method::Get, paths::AUDIT_VERIFY) => audit::verify(ctx, req).await,
         (_, p) if ROUTED.contains(&p) => {
@@ -92,6 +94,8 @@ const ROUTED: &[&str] = &[
     paths::MY_MFA_TOTP,
     paths::MY_METHOD_REMOVE,
     paths::MY_METHOD_RENAME,
+    paths::MY_SESSIONS,
+    paths::MY_SESSION_REVOKE,
     paths::AUDIT,
     paths::AUDIT_VERIFY,
 ];
