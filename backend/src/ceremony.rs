@@ -12,7 +12,7 @@ use elevate_shared::api::ErrorCode;
 use elevate_shared::ids::{CeremonyId, DisplayName, Username};
 use elevate_shared::time::{DurationMs, UnixMillis};
 use serde::{Deserialize, Serialize};
-use webauthn_rs::prelude::PasskeyAuthentication;
+use webauthn_rs::prelude::{DiscoverableAuthentication, PasskeyAuthentication};
 
 /// How long a started ceremony stays usable.
 pub(crate) const CEREMONY_TTL: DurationMs = DurationMs::from_mins(5);
@@ -34,8 +34,18 @@ pub(crate) enum Purpose {
 /// The server's half of a ceremony.
 #[derive(Debug, Serialize, Deserialize)]
 pub(crate) enum Pending {
-    Registration { challenge: Vec<u8>, algorithms: Vec<i64>, asked: AskedExtensions },
-    Authentication { state: PasskeyAuthentication },
+    Registration {
+        challenge: Vec<u8>,
+        algorithms: Vec<i64>,
+        asked: AskedExtensions,
+    },
+    Authentication {
+        state: PasskeyAuthentication,
+    },
+    /// A sign-in whose passkey will say who is signing in.
+    Discoverable {
+        state: DiscoverableAuthentication,
+    },
 }
 
 #[derive(Debug, Serialize, Deserialize)]

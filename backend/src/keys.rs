@@ -11,6 +11,8 @@ pub(crate) mod binding {
     pub const USER_OBJECT: &str = "USER_OBJECT";
     pub const TENANT_OBJECT: &str = "TENANT_OBJECT";
     pub const AUDIT_OBJECT: &str = "AUDIT_OBJECT";
+    /// One object per discoverable sign-in ceremony: it has no user yet to live with.
+    pub const CEREMONY_OBJECT: &str = "CEREMONY_OBJECT";
     pub const ASSETS: &str = "ASSETS";
 }
 

@@ -4,7 +4,7 @@
 //! an object's request handling apart from the transport, so it also runs natively in tests.
 
 use crate::audit_log::{AuditLog, Entry};
-use crate::ceremony::Purpose;
+use crate::ceremony::{self, Pending, Purpose};
 use crate::error::AppError;
 use crate::session::{SessionRecord, SessionToken};
 use crate::storage::Store;
@@ -22,6 +22,7 @@ use elevate_shared::domain::lockout::LockoutPolicy;
 use elevate_shared::ids::{CeremonyId, CredentialName, UserId, Username};
 use elevate_shared::time::UnixMillis;
 use serde::{Deserialize, Serialize};
+use webauthn_rs::prelude::DiscoverableAuthentication;
 
 /// A call to one user's object, naming the user (an object cannot learn its own name).
 #[derive(Debug, Serialize, Deserialize)]
@@ -49,6 +50,12 @@ pub(crate) enum UserCall {
     },
     FinishAuthentication {
         ceremony_id: CeremonyId,
+        credential: Box<PublicKeyCredential>,
+        user_agent: Option<String>,
+        now: UnixMillis,
+    },
+    FinishDiscoverable {
+        state: Box<DiscoverableAuthentication>,
         credential: Box<PublicKeyCredential>,
         user_agent: Option<String>,
         now: UnixMillis,
@@ -110,6 +117,37 @@ pub(crate) enum UserReply {
     Verified(MfaEvidence),
     Sessions(Vec<SessionSummary>),
     Done,
+}
+
+/// A call to one ceremony's own object (sign-ins that have no user yet).
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) enum CeremonyCall {
+    Put { id: CeremonyId, state: Box<DiscoverableAuthentication>, now: UnixMillis },
+    Take { id: CeremonyId, now: UnixMillis },
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) enum CeremonyReply {
+    Stored,
+    Taken(Box<DiscoverableAuthentication>),
+}
+
+pub(crate) async fn dispatch_ceremony<S: Store>(
+    store: &S,
+    call: CeremonyCall,
+) -> Result<CeremonyReply, AppError> {
+    Ok(match call {
+        CeremonyCall::Put { id, state, now } => {
+            ceremony::put(store, &id, Purpose::SignIn, Pending::Discoverable { state: *state }, now).await?;
+            CeremonyReply::Stored
+        }
+        CeremonyCall::Take { id, now } => match ceremony::take(store, &id, now).await? {
+            ceremony::Ceremony {
+                purpose: Purpose::SignIn, pending: Pending::Discoverable { state }, ..
+            } => CeremonyReply::Taken(Box::new(state)),
+            _ => return Err(ceremony::not_found()),
+        },
+    })
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -189,6 +227,9 @@ pub(crate) async fn dispatch_user<S: Store, K: Store>(
         }
         UserCall::FinishAuthentication { ceremony_id, credential, user_agent, now } => {
             UserReply::SignedIn(obj.finish_authentication(&ceremony_id, &credential, user_agent, now).await?)
+        }
+        UserCall::FinishDiscoverable { state, credential, user_agent, now } => {
+            UserReply::SignedIn(obj.finish_discoverable(*state, &credential, user_agent, now).await?)
         }
         UserCall::ListSessions { current, now } => UserReply::Sessions(obj.sessions(&current, now).await?),
         UserCall::RevokeSession { id, now } => {

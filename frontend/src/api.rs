@@ -4,8 +4,9 @@
 //! kept apart so the UI can say "can't reach Elevate" differently from "the server said no".
 
 use elevate_shared::api::auth::{
-    AddPasskeyStart, AuthenticationStarted, BootstrapStart, BootstrapStatus, Me, MfaEvidence, MySessions,
-    PasskeySummary, RegistrationFinish, RegistrationStarted, RevokeSession, SignInFinish, SignInStart,
+    AddPasskeyStart, AuthenticationStarted, BootstrapStart, BootstrapStatus, DiscoverableFinish,
+    DiscoverableStarted, Me, MfaEvidence, MySessions, PasskeySummary, RegistrationFinish,
+    RegistrationStarted, RevokeSession, SignInFinish, SignInStart,
 };
 use elevate_shared::api::mfa::{
     RemoveMethod, RenameMethod, TotpEnrolmentFinish, TotpEnrolmentStart, TotpEnrolmentStarted,
@@ -77,6 +78,14 @@ pub async fn sign_in_start(body: &SignInStart) -> Result<AuthenticationStarted, 
 
 pub async fn sign_in_finish(body: &SignInFinish) -> Result<Me, ClientError> {
     post(paths::SIGN_IN_PASSKEY_FINISH, body).await
+}
+
+pub async fn discover_start() -> Result<DiscoverableStarted, ClientError> {
+    post(paths::SIGN_IN_DISCOVER_START, &serde_json::json!({})).await
+}
+
+pub async fn discover_finish(body: &DiscoverableFinish) -> Result<Me, ClientError> {
+    post(paths::SIGN_IN_DISCOVER_FINISH, body).await
 }
 
 pub async fn sign_out() -> Result<serde_json::Value, ClientError> {

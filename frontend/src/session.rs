@@ -3,7 +3,7 @@
 use crate::api::{self, ClientError};
 use crate::webauthn;
 use elevate_shared::api::ErrorCode;
-use elevate_shared::api::auth::{Me, RegistrationFinish, SignInFinish, SignInStart};
+use elevate_shared::api::auth::{DiscoverableFinish, Me, RegistrationFinish, SignInFinish, SignInStart};
 use elevate_shared::ids::{CredentialName, Username};
 use leptos::prelude::*;
 
@@ -63,8 +63,16 @@ pub fn explain(e: &ClientError) -> String {
     }
 }
 
-/// The whole passkey sign-in: options from the server, a tap, verification, a session.
+/// The whole passkey sign-in: options from the server, a tap, verification, a session. Without a
+/// username the passkey itself says who is signing in (a discoverable credential), so nothing
+/// about which accounts exist is revealed before the tap.
 pub async fn sign_in_with_passkey(username: &str) -> Result<Me, String> {
+    if username.trim().is_empty() {
+        let started = api::discover_start().await.map_err(|e| explain(&e))?;
+        let credential = webauthn::get(&started.options).await.map_err(|e| e.to_string())?;
+        let finish = DiscoverableFinish { ceremony_id: started.ceremony_id, credential };
+        return api::discover_finish(&finish).await.map_err(|e| explain(&e));
+    }
     let username = Username::normalise(username).map_err(|e| e.to_string())?;
     let started = api::sign_in_start(&SignInStart { username }).await.map_err(|e| explain(&e))?;
     let credential = webauthn::get(&started.options).await.map_err(|e| e.to_string())?;

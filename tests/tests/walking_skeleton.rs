@@ -84,6 +84,15 @@ async fn first_administrator_enrols_a_passkey_signs_in_and_sees_the_shell() -> T
     portal.browser.wait_for("#sign-in-username", WAIT).await?;
     let after = portal.fetch("GET", "/api/v1/me", None, false).await?;
     assert_eq!((after.status, after.code()), (401, "unauthenticated"));
+
+    // Signing in needs no username: the passkey says who is signing in. Its answer works once.
+    portal.record_posts().await?;
+    portal.click("#sign-in-submit").await?;
+    portal.expect_text("#signed-in-user", "Ada Lovelace").await?;
+    let discover_finish = portal.recorded("/api/v1/sign-in/passkey/discover/finish").await?;
+    let replay =
+        portal.fetch("POST", "/api/v1/sign-in/passkey/discover/finish", Some(&discover_finish), true).await?;
+    assert_eq!((replay.status, replay.code()), (400, "ceremony_not_found"), "{:?}", replay.body);
     portal.browser.quit().await?;
     Ok(())
 }

@@ -7,7 +7,8 @@ use crate::directory::Directory;
 use crate::error::AppError;
 use crate::keys::binding;
 use crate::rpc::{
-    AuditCall, Outcome, TenantCall, UserEnvelope, dispatch_audit, dispatch_tenant, dispatch_user,
+    AuditCall, CeremonyCall, Outcome, TenantCall, UserEnvelope, dispatch_audit, dispatch_ceremony,
+    dispatch_tenant, dispatch_user,
 };
 use crate::tenant_object::TenantObject;
 use crate::user_object::UserObject;
@@ -85,6 +86,26 @@ impl DurableObject for AuditLogDurableObject {
         answer(req, |call: AuditCall| async move {
             let store = ObjectStorage(self.state.storage());
             dispatch_audit(&AuditLog { store: &store }, call).await
+        })
+        .await
+    }
+}
+
+/// One discoverable sign-in ceremony: it has no user yet, so it lives in its own object.
+#[allow(missing_debug_implementations)] // runtime handles without Debug
+#[durable_object(fetch)]
+pub struct CeremonyDurableObject {
+    state: State,
+}
+
+impl DurableObject for CeremonyDurableObject {
+    fn new(state: State, _env: Env) -> Self {
+        Self { state }
+    }
+
+    async fn fetch(&self, req: Request) -> worker::Result<Response> {
+        answer(req, |call: CeremonyCall| async move {
+            dispatch_ceremony(&ObjectStorage(self.state.storage()), call).await
         })
         .await
     }

@@ -4,10 +4,11 @@ use crate::audit_log::{self, Entry};
 use crate::error::AppError;
 use crate::keys::{AUDIT_OBJECT_NAME, TENANT_OBJECT_NAME, binding};
 use crate::rpc::{
-    AuditCall, AuditReply, Outcome, TenantCall, TenantReply, UserCall, UserEnvelope, UserReply,
+    AuditCall, AuditReply, CeremonyCall, CeremonyReply, Outcome, TenantCall, TenantReply, UserCall,
+    UserEnvelope, UserReply,
 };
 use crate::storage::Store;
-use elevate_shared::ids::UserId;
+use elevate_shared::ids::{CeremonyId, UserId};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use wasm_bindgen::JsValue;
@@ -16,6 +17,16 @@ use worker::{Env, Method, Request, RequestInit, Stub};
 pub(crate) async fn user(env: &Env, id: &UserId, call: UserCall) -> Result<UserReply, AppError> {
     let stub = env.durable_object(binding::USER_OBJECT)?.id_from_name(id.as_str())?.get_stub()?;
     send(stub, &UserEnvelope { user: id.clone(), call }).await
+}
+
+/// The object of one discoverable sign-in ceremony, named by the ceremony's random id.
+pub(crate) async fn ceremony(
+    env: &Env,
+    id: &CeremonyId,
+    call: CeremonyCall,
+) -> Result<CeremonyReply, AppError> {
+    let stub = env.durable_object(binding::CEREMONY_OBJECT)?.id_from_name(id.as_str())?.get_stub()?;
+    send(stub, &call).await
 }
 
 pub(crate) async fn audit(env: &Env, call: AuditCall) -> Result<AuditReply, AppError> {

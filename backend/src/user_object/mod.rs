@@ -26,7 +26,7 @@ use elevate_shared::domain::ids::MethodId;
 use elevate_shared::ids::{CeremonyId, CredentialName, DisplayName, UserId, Username};
 use elevate_shared::time::UnixMillis;
 use serde::{Deserialize, Serialize};
-use webauthn_rs::prelude::Passkey;
+use webauthn_rs::prelude::{AuthenticationResult, DiscoverableAuthentication, Passkey};
 use webauthn_rs_core::proto::Credential;
 
 /// Who a registration is for, as the browser will show it.
@@ -198,15 +198,47 @@ impl<S: Store, K: Store> UserObject<'_, S, K> {
         let (Purpose::SignIn, Pending::Authentication { state }) = (&taken.purpose, &taken.pending) else {
             return Err(ceremony::not_found());
         };
-        let result = match self.rp.finish_authentication(credential, state) {
+        let verified = self.rp.finish_authentication(credential, state);
+        self.complete_sign_in(verified, user_agent, now).await
+    }
+
+    /// Finishes a sign-in where the passkey named this user; `state` was taken, single-use, from
+    /// the ceremony's own object.
+    pub async fn finish_discoverable(
+        &self,
+        state: DiscoverableAuthentication,
+        credential: &PublicKeyCredential,
+        user_agent: Option<String>,
+        now: UnixMillis,
+    ) -> Result<SignedIn, AppError> {
+        let passkeys = self.passkeys().await?;
+        let Some(stored) =
+            passkeys.iter().find(|p| p.passkey.cred_id().as_slice() == credential.raw_id.as_slice())
+        else {
+            let e = AppError::api(ErrorCode::WebauthnRejected, "This authenticator is not registered.");
+            return Err(self.sign_in_failed(e, now).await);
+        };
+        let verified = self.rp.finish_discoverable(credential, state, &stored.passkey);
+        self.complete_sign_in(verified, user_agent, now).await
+    }
+
+    /// After the assertion's verification: refuse a counter that went backwards, advance the
+    /// credential, open a session, and record the outcome either way.
+    async fn complete_sign_in(
+        &self,
+        verified: Result<AuthenticationResult, AppError>,
+        user_agent: Option<String>,
+        now: UnixMillis,
+    ) -> Result<SignedIn, AppError> {
+        let result = match verified {
             Ok(r) => r,
             Err(e) => return Err(self.sign_in_failed(e, now).await),
         };
         let mut passkeys = self.passkeys().await?;
-        let stored =
-            passkeys.iter_mut().find(|p| p.passkey.cred_id() == result.cred_id()).ok_or_else(|| {
-                AppError::api(ErrorCode::WebauthnRejected, "This authenticator is not registered.")
-            })?;
+        let Some(stored) = passkeys.iter_mut().find(|p| p.passkey.cred_id() == result.cred_id()) else {
+            let e = AppError::api(ErrorCode::WebauthnRejected, "This authenticator is not registered.");
+            return Err(self.sign_in_failed(e, now).await);
+        };
         // A counter that does not move forward suggests a cloned authenticator (counters of 0
         // mean the authenticator does not count, as synced passkeys do).
         let stored_counter = Credential::from(stored.passkey.clone()).counter;

@@ -11,14 +11,24 @@ use elevate_shared::api::ErrorCode;
 use elevate_shared::ids::{DisplayName, UserId, Username};
 use std::time::Duration;
 use webauthn_rs::prelude::{
-    AuthenticationResult, CreationChallengeResponse, CredentialID, Passkey, PasskeyAuthentication,
-    PublicKeyCredential, RegisterPublicKeyCredential, RequestChallengeResponse, Uuid, Webauthn,
-    WebauthnBuilder, WebauthnError,
+    AuthenticationResult, CreationChallengeResponse, CredentialID, DiscoverableAuthentication, Passkey,
+    PasskeyAuthentication, PublicKeyCredential, RegisterPublicKeyCredential, RequestChallengeResponse, Uuid,
+    Webauthn, WebauthnBuilder, WebauthnError,
 };
 use webauthn_rs_core::proto::{ResidentKeyRequirement, UserVerificationPolicy};
 
 /// The timeout the browser is given; the server-side ceremony lives as long.
 const CEREMONY_TIMEOUT: Duration = Duration::from_secs(300);
+
+fn rejected(e: WebauthnError) -> AppError {
+    match e {
+        WebauthnError::UserNotVerified => AppError::api(
+            ErrorCode::UserVerificationRequired,
+            "Your authenticator must verify you (PIN or biometrics) to sign in.",
+        ),
+        other => AppError::api(ErrorCode::WebauthnRejected, format!("Sign-in refused: {other}.")),
+    }
+}
 
 #[derive(Debug)]
 pub(crate) struct RelyingParty {
@@ -111,17 +121,35 @@ impl RelyingParty {
             .map_err(|e| AppError::internal(format!("cannot start authentication: {e:?}")))
     }
 
+    /// Options for a sign-in without a username: any discoverable passkey for this RP may answer.
+    pub fn start_discoverable(
+        &self,
+    ) -> Result<(RequestChallengeResponse, DiscoverableAuthentication), AppError> {
+        self.webauthn
+            .start_discoverable_authentication()
+            .map_err(|e| AppError::internal(format!("cannot start authentication: {e:?}")))
+    }
+
+    /// Who the passkey says is signing in (its user handle), before anything is verified.
+    pub fn claimed_user(&self, credential: &PublicKeyCredential) -> Option<UserId> {
+        let (uuid, _) = self.webauthn.identify_discoverable_authentication(credential).ok()?;
+        UserId::parse(uuid.hyphenated().to_string()).ok()
+    }
+
+    pub fn finish_discoverable(
+        &self,
+        credential: &PublicKeyCredential,
+        state: DiscoverableAuthentication,
+        passkey: &Passkey,
+    ) -> Result<AuthenticationResult, AppError> {
+        self.webauthn.finish_discoverable_authentication_v2(credential, state, passkey).map_err(rejected)
+    }
+
     pub fn finish_authentication(
         &self,
         credential: &PublicKeyCredential,
         state: &PasskeyAuthentication,
     ) -> Result<AuthenticationResult, AppError> {
-        self.webauthn.finish_passkey_authentication(credential, state).map_err(|e| match e {
-            WebauthnError::UserNotVerified => AppError::api(
-                ErrorCode::UserVerificationRequired,
-                "Your authenticator must verify you (PIN or biometrics) to sign in.",
-            ),
-            other => AppError::api(ErrorCode::WebauthnRejected, format!("Sign-in refused: {other}.")),
-        })
+        self.webauthn.finish_passkey_authentication(credential, state).map_err(rejected)
     }
 }

@@ -26,9 +26,9 @@ pub fn SignIn() -> impl IntoView {
             <h1 class="brand-title">"Elevate"</h1>
             <form class="card" on:submit=submit>
                 <h2>"Sign in"</h2>
-                <label for="sign-in-username">"Username"</label>
+                <label for="sign-in-username">"Username " <span class="meta">"(not needed with a passkey)"</span></label>
                 <input id="sign-in-username" name="username" autocomplete="username webauthn"
-                    autocapitalize="none" spellcheck="false" required
+                    autocapitalize="none" spellcheck="false"
                     prop:value=move || username.get()
                     on:input=move |ev| username.set(event_target_value(&ev)) />
                 <button id="sign-in-submit" type="submit" class="primary" disabled=move || busy.get()>

@@ -160,3 +160,17 @@ pub struct MySessions {
 pub struct RevokeSession {
     pub id: String,
 }
+
+/// `POST /api/v1/sign-in/passkey/discover/start`: a sign-in where the passkey names the person.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct DiscoverableStarted {
+    pub ceremony_id: CeremonyId,
+    pub options: RequestChallengeResponse,
+}
+
+/// `POST /api/v1/sign-in/passkey/discover/finish`
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct DiscoverableFinish {
+    pub ceremony_id: CeremonyId,
+    pub credential: PublicKeyCredential,
+}

@@ -6,15 +6,18 @@ use crate::directory::{Directory, UserRecord};
 use crate::edge::{adapters::Kv, http, stubs};
 use crate::error::AppError;
 use crate::keys::binding;
-use crate::rpc::{TenantCall, TenantReply, UserCall, UserReply, unexpected};
+use crate::rpc::{CeremonyCall, CeremonyReply, TenantCall, TenantReply, UserCall, UserReply, unexpected};
 use crate::session::{self, ABSOLUTE_LIFETIME, SessionRecord, SessionToken};
 use crate::tenant_object;
 use crate::user_object::{Identity, RegistrationKind};
+use crate::webauthn::RelyingParty;
 use elevate_shared::api::ErrorCode;
 use elevate_shared::api::auth::{
-    AddPasskeyStart, AuthenticationStarted, BootstrapStart, BootstrapStatus, Me, MySessions, PasskeySummary,
-    RegistrationFinish, RegistrationStarted, RevokeSession, SignInFinish, SignInStart,
+    AddPasskeyStart, AuthenticationStarted, BootstrapStart, BootstrapStatus, DiscoverableFinish,
+    DiscoverableStarted, Me, MySessions, PasskeySummary, RegistrationFinish, RegistrationStarted,
+    RevokeSession, SignInFinish, SignInStart,
 };
+use elevate_shared::ids::UserId;
 use worker::{Request, Response};
 
 /// A request made by a signed-in person; only [`authenticate`] makes one.
@@ -152,8 +155,17 @@ pub(crate) async fn sign_in_finish(ctx: &Ctx<'_>, req: &mut Request) -> Result<R
         UserReply::SignedIn(s) => s,
         other => return Err(unexpected(&other)),
     };
+    signed_in_response(ctx, &body.user_id, signed_in).await
+}
+
+/// The signed-in person and the session cookie.
+async fn signed_in_response(
+    ctx: &Ctx<'_>,
+    user_id: &UserId,
+    signed_in: crate::user_object::SignedIn,
+) -> Result<Response, AppError> {
     let kv = directory(ctx)?;
-    let user = Directory { kv: &kv }.user(&body.user_id).await?.ok_or_else(session::unauthenticated)?;
+    let user = Directory { kv: &kv }.user(user_id).await?.ok_or_else(session::unauthenticated)?;
     let me = me_body(ctx, &user, &signed_in.session).await?;
     let mut resp = http::json(200, &me)?;
     http::set_session_cookie(
@@ -162,6 +174,41 @@ pub(crate) async fn sign_in_finish(ctx: &Ctx<'_>, req: &mut Request) -> Result<R
         ABSOLUTE_LIFETIME.as_secs(),
     )?;
     Ok(resp)
+}
+
+/// A sign-in without a username: the passkey's user handle says who is signing in.
+pub(crate) async fn discover_start(ctx: &Ctx<'_>) -> Result<Response, AppError> {
+    let (options, state) = RelyingParty::new(&ctx.config)?.start_discoverable()?;
+    let ceremony_id = crate::random::ceremony_id()?;
+    let call = CeremonyCall::Put { id: ceremony_id.clone(), state: Box::new(state), now: ctx.now };
+    match stubs::ceremony(ctx.env, &ceremony_id, call).await? {
+        CeremonyReply::Stored => http::json(200, &DiscoverableStarted { ceremony_id, options }),
+        other => Err(unexpected(&other)),
+    }
+}
+
+pub(crate) async fn discover_finish(ctx: &Ctx<'_>, req: &mut Request) -> Result<Response, AppError> {
+    let body: DiscoverableFinish = http::read_json(req).await?;
+    // The ceremony is taken first, whoever the answer claims to be: it works once.
+    let call = CeremonyCall::Take { id: body.ceremony_id.clone(), now: ctx.now };
+    let state = match stubs::ceremony(ctx.env, &body.ceremony_id, call).await? {
+        CeremonyReply::Taken(state) => state,
+        other => return Err(unexpected(&other)),
+    };
+    let failed = || AppError::api(ErrorCode::SignInFailed, "Sign-in failed.");
+    let user_id = RelyingParty::new(&ctx.config)?.claimed_user(&body.credential).ok_or_else(failed)?;
+    let kv = directory(ctx)?;
+    Directory { kv: &kv }.user(&user_id).await?.ok_or_else(failed)?;
+    let call = UserCall::FinishDiscoverable {
+        state,
+        credential: Box::new(body.credential),
+        user_agent: req.headers().get("user-agent")?,
+        now: ctx.now,
+    };
+    match stubs::user(ctx.env, &user_id, call).await? {
+        UserReply::SignedIn(signed_in) => signed_in_response(ctx, &user_id, signed_in).await,
+        other => Err(unexpected(&other)),
+    }
 }
 
 pub(crate) async fn sign_out(ctx: &Ctx<'_>, req: &mut Request) -> Result<Response, AppError> {
