@@ -9,7 +9,7 @@
 use super::UserObject;
 use crate::error::AppError;
 use crate::keys::user_object as keys;
-use crate::session::{self, SessionRecord, SessionToken};
+use crate::session::SessionToken;
 use crate::storage::{Store, get_json, put_json};
 use elevate_shared::api::ErrorCode;
 use elevate_shared::api::auth::{MfaEvidence, MfaMethodKind};
@@ -170,13 +170,7 @@ impl<S: Store, K: Store> UserObject<'_, S, K> {
         policy: LockoutPolicy,
         now: UnixMillis,
     ) -> Result<MfaEvidence, AppError> {
-        let session_key = keys::session(&token.hash_hex());
-        let Some(mut session) = get_json::<SessionRecord>(self.store, &session_key).await? else {
-            return Err(session::unauthenticated());
-        };
-        if !session.is_live(now) {
-            return Err(session::unauthenticated());
-        }
+        let mut session = self.check_session(token, now).await?;
         let counter: FailureCounter = get_json(self.store, keys::MFA_FAILURES).await?.unwrap_or_default();
         counter.check(policy, now).map_err(|r| refused(r, now))?;
 
@@ -199,8 +193,7 @@ impl<S: Store, K: Store> UserObject<'_, S, K> {
                     let evidence =
                         MfaEvidence { method: MfaMethodKind::Totp, at: now, phishing_resistant: false };
                     session.last_mfa = Some(evidence.clone());
-                    session.last_seen_at = now;
-                    put_json(self.store, &session_key, &session).await?;
+                    put_json(self.store, &keys::session(&token.hash_hex()), &session).await?;
                     self.record(self.draft(AuditAction::MfaSucceeded, now).detail("method", "totp")).await?;
                     return Ok(evidence);
                 }
@@ -263,6 +256,7 @@ fn refused(r: AttemptRefused, now: UnixMillis) -> AppError {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::session::SessionRecord;
     use crate::config::Config;
     use crate::directory::Directory;
     use crate::storage::MemoryStore;
