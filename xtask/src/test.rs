@@ -20,7 +20,16 @@ pub fn run() -> Result {
         "-D",
         "warnings",
     ]))?;
-    exec(cmd("cargo").arg("test").args(["-p", "elevate-shared", "-p", "elevate-backend", "-p", "xtask"]))?;
+    exec(cmd("cargo").arg("test").args([
+        "-p",
+        "elevate-shared",
+        "-p",
+        "elevate-backend",
+        "-p",
+        "elevate-frontend",
+        "-p",
+        "xtask",
+    ]))?;
     crate::build::artifacts()?;
     // The suites start their own worker and browser; see tests/src/stack.rs.
     exec(cmd("cargo").args(["test", "-p", "elevate-e2e", "--tests", "--", "--test-threads", "1"]))

@@ -256,9 +256,9 @@ fn refused(r: AttemptRefused, now: UnixMillis) -> AppError {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::session::SessionRecord;
     use crate::config::Config;
     use crate::directory::Directory;
+    use crate::session::SessionRecord;
     use crate::storage::MemoryStore;
     use crate::webauthn::RelyingParty;
     use elevate_shared::domain::audit::AuditAction;
