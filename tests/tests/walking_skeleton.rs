@@ -125,7 +125,12 @@ async fn ceremonies_are_single_use_and_demand_user_verification() -> TestResult 
     let passkeys = |a: &elevate_e2e::browser::Answer| a.body["passkeys"].as_array().map(Vec::len);
     let me = portal.fetch("GET", "/api/v1/me", None, false).await?;
     assert_eq!(passkeys(&me), Some(2), "{:?}", me.body);
+    // Each key's kind comes from its transports, its model from the attested data.
+    assert_eq!(me.body["passkeys"][0]["kind"], "platform", "{:?}", me.body);
+    assert_eq!(me.body["passkeys"][1]["kind"], "security_key", "{:?}", me.body);
+    assert!(me.body["passkeys"][1]["aaguid"].as_str().is_some_and(|a| a.len() == 36), "{:?}", me.body);
     portal.expect_text("#passkey-list", "Backup key").await?;
+    portal.expect_text("#passkey-list", "Security key").await?;
 
     // ...whose registration response, replayed, is refused and adds nothing.
     let body = portal.recorded("/api/v1/me/passkeys/finish").await?;

@@ -18,8 +18,8 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use elevate_shared::api::ErrorCode;
 use elevate_shared::api::auth::{
-    CreationChallengeResponse, MfaEvidence, MfaMethodKind, PasskeySummary, PublicKeyCredential,
-    RegisterPublicKeyCredential, RequestChallengeResponse, SessionSummary,
+    AuthenticatorKind, CreationChallengeResponse, MfaEvidence, MfaMethodKind, PasskeySummary,
+    PublicKeyCredential, RegisterPublicKeyCredential, RequestChallengeResponse, SessionSummary,
 };
 use elevate_shared::domain::audit::{Actor, AuditAction, AuditDraft, Target};
 use elevate_shared::domain::ids::MethodId;
@@ -59,6 +59,9 @@ pub(crate) struct StoredPasskey {
     pub name: CredentialName,
     pub created_at: UnixMillis,
     pub last_used_at: Option<UnixMillis>,
+    /// The authenticator model, from the attested credential data.
+    #[serde(default)]
+    pub aaguid: Option<String>,
     pub passkey: Passkey,
 }
 
@@ -76,6 +79,10 @@ impl StoredPasskey {
             last_used_at: self.last_used_at,
             backup_eligible: credential.backup_eligible,
             backed_up: credential.backup_state,
+            aaguid: self.aaguid.clone(),
+            kind: AuthenticatorKind::from_transports(
+                credential.transports.iter().flatten().map(|t| format!("{t:?}").to_lowercase()),
+            ),
         }
     }
 }
@@ -146,9 +153,11 @@ impl<S: Store, K: Store> UserObject<'_, S, K> {
         if !kind.matches(&taken.purpose) {
             return Err(ceremony::not_found());
         }
-        let passkey = self
+        let registered = self
             .rp
             .finish_registration(&RegistrationChallenge { challenge, algorithms, asked }, credential)?;
+        let passkey = registered.passkey;
+        let aaguid = uuid::Uuid::from_bytes(registered.aaguid).hyphenated().to_string();
         let mut passkeys = self.passkeys().await?;
         if passkeys.iter().any(|p| p.passkey.cred_id() == passkey.cred_id()) {
             return Err(AppError::api(
@@ -156,7 +165,8 @@ impl<S: Store, K: Store> UserObject<'_, S, K> {
                 "This authenticator is already registered.",
             ));
         }
-        let stored = StoredPasskey { name, created_at: now, last_used_at: None, passkey };
+        let stored =
+            StoredPasskey { name, created_at: now, last_used_at: None, aaguid: Some(aaguid), passkey };
         let summary = stored.summary();
         self.directory.ensure_credential_new(&summary.credential_id).await?;
         passkeys.push(stored);

@@ -95,7 +95,7 @@ impl RelyingParty {
         &self,
         pending: &RegistrationChallenge,
         credential: &RegisterPublicKeyCredential,
-    ) -> Result<Passkey, AppError> {
+    ) -> Result<registration::Registered, AppError> {
         let expected = registration::Expected {
             challenge: &pending.challenge,
             origin: &self.origin,

@@ -81,10 +81,18 @@ pub(crate) enum RegistrationError {
 }
 
 /// Verifies a registration response and returns the passkey to store.
+/// A verified registration: the passkey to store and the authenticator model it came from.
+#[derive(Debug)]
+pub(crate) struct Registered {
+    pub passkey: Passkey,
+    /// The authenticator's AAGUID (all zeroes when the authenticator keeps its model private).
+    pub aaguid: [u8; 16],
+}
+
 pub(crate) fn verify(
     expected: &Expected<'_>,
     credential: &RegisterPublicKeyCredential,
-) -> Result<Passkey, RegistrationError> {
+) -> Result<Registered, RegistrationError> {
     use RegistrationError as E;
 
     // §7.1 steps 5–10: the client data.
@@ -158,7 +166,7 @@ pub(crate) fn verify(
         attestation: ParsedAttestation::default(),
         attestation_format: AttestationFormat::None,
     };
-    Ok(Passkey::from(credential))
+    Ok(Registered { passkey: Passkey::from(credential), aaguid: attested.aaguid })
 }
 
 /// Records each extension as requested-and-answered (`Set` when the authenticator signed it,

@@ -130,7 +130,7 @@ fn ours(c: &Ceremony, response: &RegisterPublicKeyCredential) -> Result<Passkey,
         algorithms: &c.algorithms,
         asked: c.asked,
     };
-    verify(&expected, response)
+    verify(&expected, response).map(|r| r.passkey)
 }
 
 #[test]
@@ -178,6 +178,20 @@ fn a_key_whose_algorithm_was_not_offered_is_refused() {
         asked: c.asked,
     };
     assert_eq!(verify(&expected, &response).err(), Some(RegistrationError::AlgorithmNotOffered));
+}
+
+#[test]
+fn the_authenticator_model_is_reported() {
+    let c = start();
+    let expected = Expected {
+        challenge: &c.challenge,
+        origin: ORIGIN,
+        rp_id: RP_ID,
+        algorithms: &c.algorithms,
+        asked: c.asked,
+    };
+    let registered = verify(&expected, &Soft::honest(&c.challenge).response()).expect("accepted");
+    assert_eq!(registered.aaguid, [0xaa; 16]);
 }
 
 #[test]

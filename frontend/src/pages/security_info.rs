@@ -139,7 +139,8 @@ fn Passkeys() -> impl IntoView {
                     view! {
                         <li class="passkey">
                             <strong>{p.name.to_string()}</strong>
-                            <span class="meta">{backup}" · added "{when(p.created_at)}" · last used "{used}</span>
+                            <span class="meta">{p.kind.label()}" · "{backup}" · added "{when(p.created_at)}" · last used "{used}</span>
+                            {p.aaguid.clone().map(|a| view! { <span class="meta aaguid">"Model (AAGUID) "{a}</span> })}
                             <MethodActions id=p.credential_id.clone() name=p.name.to_string() last_passkey=last />
                         </li>
                     }

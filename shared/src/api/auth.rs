@@ -109,6 +109,51 @@ pub struct PasskeySummary {
     pub last_used_at: Option<UnixMillis>,
     pub backup_eligible: bool,
     pub backed_up: bool,
+    /// The authenticator model (AAGUID); all zeroes when the authenticator keeps it private.
+    #[serde(default)]
+    pub aaguid: Option<String>,
+    #[serde(default)]
+    pub kind: AuthenticatorKind,
+}
+
+/// What kind of authenticator holds a credential, as its transports tell.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AuthenticatorKind {
+    /// Built into the device (Touch ID, Windows Hello, Android): a platform passkey.
+    Platform,
+    /// A roaming key over USB, NFC or Bluetooth.
+    SecurityKey,
+    /// A phone used across devices (hybrid).
+    Phone,
+    #[default]
+    Unknown,
+}
+
+impl AuthenticatorKind {
+    /// From WebAuthn transport names (`internal`, `usb`, `nfc`, `ble`, `hybrid`).
+    pub fn from_transports(transports: impl IntoIterator<Item = String>) -> Self {
+        let names: Vec<String> = transports.into_iter().collect();
+        let has = |t: &str| names.iter().any(|n| n == t);
+        if has("internal") {
+            Self::Platform
+        } else if has("usb") || has("nfc") || has("ble") {
+            Self::SecurityKey
+        } else if has("hybrid") {
+            Self::Phone
+        } else {
+            Self::Unknown
+        }
+    }
+
+    pub const fn label(self) -> &'static str {
+        match self {
+            Self::Platform => "Passkey on a device",
+            Self::SecurityKey => "Security key",
+            Self::Phone => "Phone",
+            Self::Unknown => "Passkey",
+        }
+    }
 }
 
 /// `GET /api/v1/me` and the answer to a successful sign-in.
@@ -173,4 +218,18 @@ pub struct DiscoverableStarted {
 pub struct DiscoverableFinish {
     pub ceremony_id: CeremonyId,
     pub credential: PublicKeyCredential,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_kind_of_authenticator_follows_its_transports() {
+        let kind = |ts: &[&str]| AuthenticatorKind::from_transports(ts.iter().map(|t| (*t).to_owned()));
+        assert_eq!(kind(&["internal", "hybrid"]), AuthenticatorKind::Platform);
+        assert_eq!(kind(&["usb", "nfc"]), AuthenticatorKind::SecurityKey);
+        assert_eq!(kind(&["hybrid"]), AuthenticatorKind::Phone);
+        assert_eq!(kind(&[]), AuthenticatorKind::Unknown);
+    }
 }
