@@ -133,13 +133,19 @@ fn ours(c: &Ceremony, response: &RegisterPublicKeyCredential) -> Result<Passkey,
     verify(&expected, response).map(|r| r.passkey)
 }
 
+/// Both verifiers accept `response` and produce the same passkey; returns ours.
+fn accepted_alike(c: &Ceremony, response: &RegisterPublicKeyCredential) -> Passkey {
+    let theirs = c.webauthn.finish_passkey_registration(response, &c.state).expect("webauthn-rs accepts");
+    let mine = ours(c, response).expect("we accept");
+    assert_eq!(serde_json::to_value(&mine).expect("json"), serde_json::to_value(&theirs).expect("json"));
+    mine
+}
+
 #[test]
 fn an_honest_response_gives_the_same_passkey_as_webauthn_rs() {
     let c = start();
     let response = Soft::honest(&c.challenge).response();
-    let theirs = c.webauthn.finish_passkey_registration(&response, &c.state).expect("webauthn-rs accepts");
-    let mine = ours(&c, &response).expect("we accept");
-    assert_eq!(serde_json::to_value(&mine).expect("json"), serde_json::to_value(&theirs).expect("json"));
+    accepted_alike(&c, &response);
 }
 
 #[test]
@@ -148,9 +154,7 @@ fn backup_flags_are_carried_over_like_webauthn_rs_does() {
     let mut soft = Soft::honest(&c.challenge);
     soft.flags |= BE | BS;
     let response = soft.response();
-    let theirs = c.webauthn.finish_passkey_registration(&response, &c.state).expect("webauthn-rs accepts");
-    let mine = ours(&c, &response).expect("we accept");
-    assert_eq!(serde_json::to_value(&mine).expect("json"), serde_json::to_value(&theirs).expect("json"));
+    let mine = accepted_alike(&c, &response);
     let credential = Credential::from(mine);
     assert!(credential.backup_eligible && credential.backup_state);
 }
@@ -160,9 +164,7 @@ fn client_reported_extensions_are_recorded_like_webauthn_rs_does() {
     let c = start();
     let mut response = Soft::honest(&c.challenge).response();
     response.extensions.cred_props = Some(webauthn_rs_core::proto::CredProps { rk: Some(true) });
-    let theirs = c.webauthn.finish_passkey_registration(&response, &c.state).expect("webauthn-rs accepts");
-    let mine = ours(&c, &response).expect("we accept");
-    assert_eq!(serde_json::to_value(&mine).expect("json"), serde_json::to_value(&theirs).expect("json"));
+    accepted_alike(&c, &response);
 }
 
 #[test]
