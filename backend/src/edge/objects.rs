@@ -91,9 +91,11 @@ impl DurableObject for AuditLogDurableObject {
     }
 }
 
-/// One discoverable sign-in ceremony: it has no user yet, so it lives in its own object.
+/// One discoverable sign-in ceremony: it has no user yet, so it lives in its own object. Anyone
+/// can start one, so each object sets an alarm that clears it once the ceremony has expired:
+/// abandoned ceremonies leave nothing behind.
 #[allow(missing_debug_implementations)] // runtime handles without Debug
-#[durable_object(fetch)]
+#[durable_object(alarm)]
 pub struct CeremonyDurableObject {
     state: State,
 }
@@ -105,9 +107,20 @@ impl DurableObject for CeremonyDurableObject {
 
     async fn fetch(&self, req: Request) -> worker::Result<Response> {
         answer(req, |call: CeremonyCall| async move {
-            dispatch_ceremony(&ObjectStorage(self.state.storage()), call).await
+            let storage = self.state.storage();
+            if matches!(call, CeremonyCall::Put { .. }) {
+                // A minute past the ceremony's life, measured by the runtime's own clock.
+                let clear_after = std::time::Duration::from_millis(crate::ceremony::CEREMONY_TTL.0 + 60_000);
+                storage.set_alarm(clear_after).await?;
+            }
+            dispatch_ceremony(&ObjectStorage(storage), call).await
         })
         .await
+    }
+
+    async fn alarm(&self) -> worker::Result<Response> {
+        self.state.storage().delete_all().await?;
+        Response::empty()
     }
 }
 
