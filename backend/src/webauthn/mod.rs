@@ -75,18 +75,7 @@ impl RelyingParty {
         let pending = RegistrationChallenge {
             challenge: options.public_key.challenge.to_vec(),
             algorithms: options.public_key.pub_key_cred_params.iter().map(|p| p.alg).collect(),
-            asked: registration::AskedExtensions {
-                cred_protect: options
-                    .public_key
-                    .extensions
-                    .as_ref()
-                    .is_some_and(|e| e.cred_protect.is_some()),
-                cred_props: options
-                    .public_key
-                    .extensions
-                    .as_ref()
-                    .is_some_and(|e| e.cred_props == Some(true)),
-            },
+            asked: registration::AskedExtensions::requested_by(&options),
         };
         Ok((options, pending))
     }

@@ -43,6 +43,17 @@ pub(crate) struct AskedExtensions {
     pub cred_props: bool,
 }
 
+impl AskedExtensions {
+    /// What the creation options sent to the browser asked for.
+    pub fn requested_by(options: &webauthn_rs::prelude::CreationChallengeResponse) -> Self {
+        let requested = options.public_key.extensions.as_ref();
+        Self {
+            cred_protect: requested.is_some_and(|e| e.cred_protect.is_some()),
+            cred_props: requested.is_some_and(|e| e.cred_props == Some(true)),
+        }
+    }
+}
+
 /// Why a registration response was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub(crate) enum RegistrationError {

@@ -114,23 +114,26 @@ fn start() -> Ceremony {
         webauthn.start_passkey_registration(Uuid::nil(), "ada", "Ada", None).expect("registration options");
     let challenge = options.public_key.challenge.to_vec();
     let algorithms = options.public_key.pub_key_cred_params.iter().map(|p| p.alg).collect();
-    let requested = options.public_key.extensions.as_ref().expect("passkeys request extensions");
-    let asked = AskedExtensions {
-        cred_protect: requested.cred_protect.is_some(),
-        cred_props: requested.cred_props == Some(true),
-    };
+    assert!(options.public_key.extensions.is_some(), "passkeys request extensions");
+    let asked = AskedExtensions::requested_by(&options);
     Ceremony { webauthn, state, challenge, algorithms, asked }
 }
 
+impl Ceremony {
+    /// What our verifier expects for this ceremony.
+    fn expected(&self) -> Expected<'_> {
+        Expected {
+            challenge: &self.challenge,
+            origin: ORIGIN,
+            rp_id: RP_ID,
+            algorithms: &self.algorithms,
+            asked: self.asked,
+        }
+    }
+}
+
 fn ours(c: &Ceremony, response: &RegisterPublicKeyCredential) -> Result<Passkey, RegistrationError> {
-    let expected = Expected {
-        challenge: &c.challenge,
-        origin: ORIGIN,
-        rp_id: RP_ID,
-        algorithms: &c.algorithms,
-        asked: c.asked,
-    };
-    verify(&expected, response).map(|r| r.passkey)
+    verify(&c.expected(), response).map(|r| r.passkey)
 }
 
 /// Both verifiers accept `response` and produce the same passkey; returns ours.
@@ -172,27 +175,14 @@ fn a_key_whose_algorithm_was_not_offered_is_refused() {
     let c = start();
     let response = Soft::honest(&c.challenge).response();
     let only_rsa = [-257];
-    let expected = Expected {
-        challenge: &c.challenge,
-        origin: ORIGIN,
-        rp_id: RP_ID,
-        algorithms: &only_rsa,
-        asked: c.asked,
-    };
+    let expected = Expected { algorithms: &only_rsa, ..c.expected() };
     assert_eq!(verify(&expected, &response).err(), Some(RegistrationError::AlgorithmNotOffered));
 }
 
 #[test]
 fn the_authenticator_model_is_reported() {
     let c = start();
-    let expected = Expected {
-        challenge: &c.challenge,
-        origin: ORIGIN,
-        rp_id: RP_ID,
-        algorithms: &c.algorithms,
-        asked: c.asked,
-    };
-    let registered = verify(&expected, &Soft::honest(&c.challenge).response()).expect("accepted");
+    let registered = verify(&c.expected(), &Soft::honest(&c.challenge).response()).expect("accepted");
     assert_eq!(registered.aaguid, [0xaa; 16]);
 }
 
