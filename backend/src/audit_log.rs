@@ -9,12 +9,16 @@
 
 use crate::error::AppError;
 use crate::storage::{Store, get_json, put_json};
+use elevate_shared::api::alerts::RaisedAlert;
+use elevate_shared::domain::AlertKind;
 use elevate_shared::domain::audit::{AuditDraft, AuditEvent, ChainAnchor, append};
 use serde::{Deserialize, Serialize};
 
 const OUTBOX_PREFIX: &str = "outbox/";
 const EVENT_PREFIX: &str = "event/";
 const SEEN_PREFIX: &str = "seen/";
+/// Sequence numbers of the events that raise an alert, so listing alerts reads only those.
+const RAISED_PREFIX: &str = "raised/";
 const HEAD: &str = "head";
 const OUTBOX_NEXT: &str = "outbox_next";
 
@@ -75,6 +79,9 @@ impl<S: Store> AuditLog<'_, S> {
             let event = append(head.as_ref(), entry.draft);
             put_json(self.store, &event_key(event.seq), &event).await?;
             put_json(self.store, &seen, &event.seq).await?;
+            if AlertKind::raised_by(event.action).is_some() {
+                put_json(self.store, &format!("{RAISED_PREFIX}{:020}", event.seq), &event.seq).await?;
+            }
             head = Some(event);
             appended += 1;
         }
@@ -97,6 +104,26 @@ impl<S: Store> AuditLog<'_, S> {
             seq += 1;
         }
         Ok(events)
+    }
+
+    /// The alerts raised by events, newest first, at most `limit`.
+    pub async fn raised(&self, limit: usize) -> Result<Vec<RaisedAlert>, AppError> {
+        let mut out = Vec::new();
+        for key in self.store.list(RAISED_PREFIX).await?.iter().rev().take(limit) {
+            let Some(seq) = get_json::<u64>(self.store, key).await? else { continue };
+            let Some(event) = get_json::<AuditEvent>(self.store, &event_key(seq)).await? else { continue };
+            let Some((kind, severity)) = AlertKind::raised_by(event.action) else { continue };
+            out.push(RaisedAlert {
+                seq,
+                kind,
+                severity,
+                raised_at: event.at,
+                actor: event.actor,
+                target: event.target,
+                details: event.details,
+            });
+        }
+        Ok(out)
     }
 
     /// Where the chain ends now, for verifying an export against it.
@@ -143,5 +170,25 @@ mod tests {
         assert_eq!(events.len(), 3);
         assert_eq!(verify_chain_to(&events, block_on(log.anchor()).unwrap()), Ok(()));
         assert_eq!(block_on(log.page(1, 1)).unwrap()[0].seq, 1);
+    }
+
+    #[test]
+    fn events_that_raise_alerts_are_listed_newest_first() {
+        let log_store = MemoryStore::default();
+        let log = AuditLog { store: &log_store };
+        let entry = |n: u8, action| Entry {
+            id: format!("{n:02}"),
+            draft: AuditDraft::new(action, Actor::System, Target::None, UnixMillis(u64::from(n))),
+        };
+        let entries = vec![
+            entry(1, AuditAction::FraudReported),
+            entry(2, AuditAction::SignedIn),
+            entry(3, AuditAction::CounterRegression),
+        ];
+        block_on(log.append(entries)).unwrap();
+        let raised = block_on(log.raised(10)).unwrap();
+        let kinds: Vec<_> = raised.iter().map(|a| (a.seq, a.kind)).collect();
+        assert_eq!(kinds, [(2, AlertKind::CounterRegression), (0, AlertKind::FraudReported)]);
+        assert_eq!(block_on(log.raised(1)).unwrap().len(), 1);
     }
 }

@@ -29,6 +29,12 @@ pub(crate) enum Purpose {
     AddPasskey,
     /// Sign-in with a passkey.
     SignIn,
+    /// An invited person enrols their first passkey.
+    Invitation,
+    /// A password was checked; the attempt waits for the worker's verdict.
+    PasswordCheck,
+    /// A right password waits for the second factor.
+    SecondFactor,
 }
 
 /// The server's half of a ceremony.
@@ -45,6 +51,19 @@ pub(crate) enum Pending {
     /// A sign-in whose passkey will say who is signing in.
     Discoverable {
         state: DiscoverableAuthentication,
+    },
+    /// A password attempt, counted as a failure until the worker reports the password right.
+    PasswordAttempt {
+        /// This attempt's failure began a lock-out (audited only if the password was wrong).
+        lockout_began: Option<UnixMillis>,
+    },
+    /// The second factor a right password still needs.
+    SecondFactor {
+        /// The passkey assertion's state, when the account has passkeys.
+        passkey: Option<PasskeyAuthentication>,
+        started_at: UnixMillis,
+        wrong_codes: u32,
+        user_agent: Option<String>,
     },
 }
 
@@ -79,6 +98,41 @@ pub(crate) async fn put(
     }
     let ceremony = Ceremony { purpose, expires_at: now.plus(CEREMONY_TTL), pending };
     put_json(store, &keys::ceremony(id), &ceremony).await
+}
+
+/// Stores a taken ceremony again under its id, keeping its expiry (a second-factor step that
+/// allows another try).
+pub(crate) async fn put_back(
+    store: &impl Store,
+    id: &CeremonyId,
+    ceremony: &Ceremony,
+) -> Result<(), AppError> {
+    put_json(store, &keys::ceremony(id), ceremony).await
+}
+
+/// The live ceremonies with their ids, for listing what waits (the "was this you?" prompts).
+pub(crate) async fn live(
+    store: &impl Store,
+    now: UnixMillis,
+) -> Result<Vec<(CeremonyId, Ceremony)>, AppError> {
+    let mut out = Vec::new();
+    for key in store.list(keys::CEREMONY_PREFIX).await? {
+        let Some(c) = get_json::<Ceremony>(store, &key).await? else { continue };
+        let Ok(id) = CeremonyId::parse(key.trim_start_matches(keys::CEREMONY_PREFIX)) else { continue };
+        if c.expires_at > now {
+            out.push((id, c));
+        }
+    }
+    Ok(out)
+}
+
+/// Ends every pending ceremony; returns how many there were.
+pub(crate) async fn cancel_all(store: &impl Store) -> Result<usize, AppError> {
+    let keys = store.list(keys::CEREMONY_PREFIX).await?;
+    for key in &keys {
+        store.delete(key).await?;
+    }
+    Ok(keys.len())
 }
 
 /// Removes and returns a live ceremony. Unknown, used and expired ceremonies are one error, so

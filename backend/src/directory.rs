@@ -49,6 +49,18 @@ impl<S: Store> Directory<'_, S> {
         put_json(self.kv, &keys::username(&user.username), &user.id).await
     }
 
+    /// Everyone in the directory, by username.
+    pub async fn users(&self) -> Result<Vec<UserRecord>, AppError> {
+        let mut out = Vec::new();
+        for key in self.kv.list(keys::USER_PREFIX).await? {
+            if let Some(user) = get_json::<UserRecord>(self.kv, &key).await? {
+                out.push(user);
+            }
+        }
+        out.sort_by(|a, b| a.username.cmp(&b.username));
+        Ok(out)
+    }
+
     pub async fn credential_owner(&self, credential_id_b64: &str) -> Result<Option<UserId>, AppError> {
         get_json(self.kv, &keys::credential_owner(credential_id_b64)).await
     }

@@ -28,6 +28,7 @@ pub(crate) mod kv {
     pub fn user(id: &UserId) -> String {
         format!("v1/user/{id}")
     }
+    pub const USER_PREFIX: &str = "v1/user/";
     pub fn username(name: &Username) -> String {
         format!("v1/username/{name}")
     }
@@ -47,6 +48,13 @@ pub(crate) mod user_object {
     /// The account's consecutive MFA failures and lockout.
     pub const MFA_FAILURES: &str = "mfa_failures";
     pub const CEREMONY_PREFIX: &str = "ceremony/";
+    pub const PASSWORD: &str = "password";
+    /// Set by a fraud report; only an administrator's unlock removes it.
+    pub const ACCOUNT_LOCK: &str = "account_lock";
+    /// An administrator's one-time MFA bypass.
+    pub const BYPASS: &str = "bypass";
+    /// The hash of the unused enrolment invitation.
+    pub const INVITATION: &str = "invitation";
     pub const SESSION_PREFIX: &str = "session/";
 
     pub fn ceremony(id: &CeremonyId) -> String {

@@ -13,6 +13,7 @@ mod config;
 mod directory;
 mod error;
 mod keys;
+mod password;
 mod random;
 mod rpc;
 mod session;

@@ -6,16 +6,22 @@
 use crate::audit_log::{AuditLog, Entry};
 use crate::ceremony::{self, Pending, Purpose};
 use crate::error::AppError;
+use crate::password::PasswordHash;
 use crate::session::{SessionRecord, SessionToken};
 use crate::storage::Store;
 use crate::tenant_object::TenantObject;
-use crate::user_object::{Identity, RegistrationKind, SignedIn, UserObject};
+use crate::user_object::{
+    Identity, PasswordAttempt, PasswordOutcome, RegistrationKind, SignedIn, UserObject,
+};
 use elevate_shared::api::ApiError;
+use elevate_shared::api::alerts::RaisedAlert;
 use elevate_shared::api::auth::{
     CreationChallengeResponse, MfaEvidence, PasskeySummary, PublicKeyCredential, RegisterPublicKeyCredential,
     RequestChallengeResponse, SessionSummary,
 };
 use elevate_shared::api::mfa::{TotpEnrolmentStarted, TotpMethodSummary, TypedCode};
+use elevate_shared::api::password::{FraudReported, PendingPrompt};
+use elevate_shared::api::users::{AccountStatus, BypassSummary, Invitation};
 use elevate_shared::domain::audit::{AuditEvent, ChainAnchor};
 use elevate_shared::domain::ids::MethodId;
 use elevate_shared::domain::lockout::LockoutPolicy;
@@ -102,6 +108,89 @@ pub(crate) enum UserCall {
         policy: LockoutPolicy,
         now: UnixMillis,
     },
+    BeginPassword {
+        policy: LockoutPolicy,
+        now: UnixMillis,
+    },
+    FinishPassword {
+        attempt: CeremonyId,
+        verified: bool,
+        rehashed: Option<PasswordHash>,
+        user_agent: Option<String>,
+        now: UnixMillis,
+    },
+    SecondFactorTotp {
+        ticket: CeremonyId,
+        code: TypedCode,
+        policy: LockoutPolicy,
+        now: UnixMillis,
+    },
+    SecondFactorPasskey {
+        ticket: CeremonyId,
+        credential: Box<PublicKeyCredential>,
+        now: UnixMillis,
+    },
+    SecondFactorBypass {
+        ticket: CeremonyId,
+        now: UnixMillis,
+    },
+    SetPassword {
+        token: SessionToken,
+        hash: PasswordHash,
+        now: UnixMillis,
+    },
+    Prompts {
+        now: UnixMillis,
+    },
+    ReportFraud {
+        current: SessionToken,
+        ticket: Option<CeremonyId>,
+        now: UnixMillis,
+    },
+    IssueInvitation {
+        by: UserId,
+        now: UnixMillis,
+    },
+    CheckInvitation {
+        secret: String,
+        now: UnixMillis,
+    },
+    StartInvitedRegistration {
+        identity: Identity,
+        secret: String,
+        now: UnixMillis,
+    },
+    FinishInvitedRegistration {
+        secret: String,
+        ceremony_id: CeremonyId,
+        name: CredentialName,
+        credential: Box<RegisterPublicKeyCredential>,
+        user_agent: Option<String>,
+        now: UnixMillis,
+    },
+    RedeemInvitationWithPassword {
+        secret: String,
+        hash: PasswordHash,
+        user_agent: Option<String>,
+        now: UnixMillis,
+    },
+    Status {
+        now: UnixMillis,
+    },
+    Unlock {
+        by: UserId,
+        now: UnixMillis,
+    },
+    ResetMethods {
+        by: UserId,
+        now: UnixMillis,
+    },
+    GrantBypass {
+        by: UserId,
+        minutes: u32,
+        uses: u32,
+        now: UnixMillis,
+    },
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -116,6 +205,14 @@ pub(crate) enum UserReply {
     TotpEnrolled(TotpMethodSummary),
     Verified(MfaEvidence),
     Sessions(Vec<SessionSummary>),
+    PasswordAttempt(PasswordAttempt),
+    Password(Box<PasswordOutcome>),
+    Prompts(Vec<PendingPrompt>),
+    FraudReported(FraudReported),
+    Invitation(Invitation),
+    InvitationValid { expires_at: UnixMillis },
+    Status(AccountStatus),
+    Bypass(BypassSummary),
     Done,
 }
 
@@ -158,12 +255,16 @@ pub(crate) enum AuditCall {
         after: Option<u64>,
         limit: usize,
     },
+    Raised {
+        limit: usize,
+    },
 }
 
 #[derive(Debug, Serialize, Deserialize)]
 pub(crate) enum AuditReply {
     Appended(usize),
     Page { events: Vec<AuditEvent>, head: ChainAnchor },
+    Raised(Vec<RaisedAlert>),
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -262,6 +363,55 @@ pub(crate) async fn dispatch_user<S: Store, K: Store>(
         UserCall::VerifyTotp { token, code, policy, now } => {
             UserReply::Verified(obj.verify_totp(&token, &code, policy, now).await?)
         }
+        UserCall::BeginPassword { policy, now } => {
+            UserReply::PasswordAttempt(obj.begin_password(policy, now).await?)
+        }
+        UserCall::FinishPassword { attempt, verified, rehashed, user_agent, now } => UserReply::Password(
+            Box::new(obj.finish_password(&attempt, verified, rehashed, user_agent, now).await?),
+        ),
+        UserCall::SecondFactorTotp { ticket, code, policy, now } => {
+            UserReply::SignedIn(obj.second_factor_totp(&ticket, &code, policy, now).await?)
+        }
+        UserCall::SecondFactorPasskey { ticket, credential, now } => {
+            UserReply::SignedIn(obj.second_factor_passkey(&ticket, &credential, now).await?)
+        }
+        UserCall::SecondFactorBypass { ticket, now } => {
+            UserReply::SignedIn(obj.second_factor_bypass(&ticket, now).await?)
+        }
+        UserCall::SetPassword { token, hash, now } => {
+            obj.set_password(&token, hash, now).await?;
+            UserReply::Done
+        }
+        UserCall::Prompts { now } => UserReply::Prompts(obj.prompts(now).await?),
+        UserCall::ReportFraud { current, ticket, now } => {
+            UserReply::FraudReported(obj.report_fraud(&current, ticket.as_ref(), now).await?)
+        }
+        UserCall::IssueInvitation { by, now } => UserReply::Invitation(obj.issue_invitation(&by, now).await?),
+        UserCall::CheckInvitation { secret, now } => {
+            UserReply::InvitationValid { expires_at: obj.check_invitation(&secret, now).await? }
+        }
+        UserCall::StartInvitedRegistration { identity, secret, now } => {
+            let (ceremony_id, options) = obj.start_invited_registration(&identity, &secret, now).await?;
+            UserReply::RegistrationStarted { ceremony_id, options: Box::new(options) }
+        }
+        UserCall::FinishInvitedRegistration { secret, ceremony_id, name, credential, user_agent, now } => {
+            UserReply::SignedIn(
+                obj.finish_invited_registration(&secret, &ceremony_id, name, &credential, user_agent, now)
+                    .await?,
+            )
+        }
+        UserCall::RedeemInvitationWithPassword { secret, hash, user_agent, now } => {
+            UserReply::SignedIn(obj.redeem_invitation_with_password(&secret, hash, user_agent, now).await?)
+        }
+        UserCall::Status { now } => UserReply::Status(obj.status(now).await?),
+        UserCall::Unlock { by, now } => {
+            obj.unlock(&by, now).await?;
+            UserReply::Done
+        }
+        UserCall::ResetMethods { by, now } => UserReply::Invitation(obj.reset_methods(&by, now).await?),
+        UserCall::GrantBypass { by, minutes, uses, now } => {
+            UserReply::Bypass(obj.grant_bypass(&by, minutes, uses, now).await?)
+        }
     })
 }
 
@@ -275,6 +425,7 @@ pub(crate) async fn dispatch_audit<S: Store>(
             let from = after.map_or(0, |a| a.saturating_add(1));
             AuditReply::Page { events: log.page(from, limit).await?, head: log.anchor().await? }
         }
+        AuditCall::Raised { limit } => AuditReply::Raised(log.raised(limit).await?),
     })
 }
 

@@ -3,6 +3,7 @@
 
 mod adapters;
 mod api;
+mod crypto;
 mod http;
 mod objects;
 mod stubs;

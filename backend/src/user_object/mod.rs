@@ -5,7 +5,13 @@
 //! Written against the [`Store`] port, so the same code runs in the Durable Object (over its
 //! transactional storage) and natively in tests (over [`crate::storage::MemoryStore`]).
 
+mod account;
+#[cfg(test)]
+mod fixture;
+mod password;
 mod totp;
+
+pub(crate) use password::{PasswordAttempt, PasswordOutcome};
 
 use crate::ceremony::{self, Pending, Purpose};
 use crate::directory::Directory;
@@ -42,13 +48,16 @@ pub(crate) struct Identity {
 pub(crate) enum RegistrationKind {
     Bootstrap,
     AddPasskey,
+    Invitation,
 }
 
 impl RegistrationKind {
     fn matches(self, purpose: &Purpose) -> bool {
         matches!(
             (self, purpose),
-            (Self::Bootstrap, Purpose::Bootstrap { .. }) | (Self::AddPasskey, Purpose::AddPasskey)
+            (Self::Bootstrap, Purpose::Bootstrap { .. })
+                | (Self::AddPasskey, Purpose::AddPasskey)
+                | (Self::Invitation, Purpose::Invitation)
         )
     }
 }
@@ -134,10 +143,6 @@ impl<S: Store, K: Store> UserObject<'_, S, K> {
 
     /// Verifies the response to a registration ceremony of `kind` and stores the passkey.
     /// Returns the stored passkey's summary and what the ceremony was for.
-    ///
-    /// The ceremony is taken before anything else is looked at, so a replayed or failed
-    /// response always finds it gone; the directory's credential index then keeps one
-    /// authenticator from being registered to two people.
     pub async fn finish_registration(
         &self,
         ceremony_id: &CeremonyId,
@@ -146,6 +151,21 @@ impl<S: Store, K: Store> UserObject<'_, S, K> {
         credential: &RegisterPublicKeyCredential,
         now: UnixMillis,
     ) -> Result<(PasskeySummary, Purpose), AppError> {
+        let (registered, purpose) = self.verify_registration(ceremony_id, kind, credential, now).await?;
+        Ok((self.store_passkey(registered, name, now).await?, purpose))
+    }
+
+    /// Checks a registration response against its ceremony, touching nothing but the ceremony.
+    ///
+    /// The ceremony is taken before anything else is looked at, so a replayed or failed
+    /// response always finds it gone.
+    pub(super) async fn verify_registration(
+        &self,
+        ceremony_id: &CeremonyId,
+        kind: RegistrationKind,
+        credential: &RegisterPublicKeyCredential,
+        now: UnixMillis,
+    ) -> Result<(crate::webauthn::registration::Registered, Purpose), AppError> {
         let taken = ceremony::take(self.store, ceremony_id, now).await?;
         let Pending::Registration { challenge, algorithms, asked } = taken.pending else {
             return Err(ceremony::not_found());
@@ -156,6 +176,17 @@ impl<S: Store, K: Store> UserObject<'_, S, K> {
         let registered = self
             .rp
             .finish_registration(&RegistrationChallenge { challenge, algorithms, asked }, credential)?;
+        Ok((registered, taken.purpose))
+    }
+
+    /// Stores a verified passkey. The directory's credential index keeps one authenticator from
+    /// being registered to two people.
+    pub(super) async fn store_passkey(
+        &self,
+        registered: crate::webauthn::registration::Registered,
+        name: CredentialName,
+        now: UnixMillis,
+    ) -> Result<PasskeySummary, AppError> {
         let passkey = registered.passkey;
         let aaguid = uuid::Uuid::from_bytes(registered.aaguid).hyphenated().to_string();
         let mut passkeys = self.passkeys().await?;
@@ -179,13 +210,14 @@ impl<S: Store, K: Store> UserObject<'_, S, K> {
                 .detail("credential_id", &summary.credential_id),
         )
         .await?;
-        Ok((summary, taken.purpose))
+        Ok(summary)
     }
 
     pub async fn start_authentication(
         &self,
         now: UnixMillis,
     ) -> Result<(CeremonyId, RequestChallengeResponse), AppError> {
+        self.ensure_unlocked().await?;
         let passkeys: Vec<Passkey> = self.passkeys().await?.into_iter().map(|p| p.passkey).collect();
         if passkeys.is_empty() {
             return Err(AppError::api(ErrorCode::SignInFailed, "Sign-in failed."));
@@ -209,7 +241,7 @@ impl<S: Store, K: Store> UserObject<'_, S, K> {
             return Err(ceremony::not_found());
         };
         let verified = self.rp.finish_authentication(credential, state);
-        self.complete_sign_in(verified, user_agent, now).await
+        self.complete_sign_in(verified, "passkey", user_agent, now).await
     }
 
     /// Finishes a sign-in where the passkey named this user; `state` was taken, single-use, from
@@ -229,17 +261,21 @@ impl<S: Store, K: Store> UserObject<'_, S, K> {
             return Err(self.sign_in_failed(e, now).await);
         };
         let verified = self.rp.finish_discoverable(credential, state, &stored.passkey);
-        self.complete_sign_in(verified, user_agent, now).await
+        self.complete_sign_in(verified, "passkey", user_agent, now).await
     }
 
     /// After the assertion's verification: refuse a counter that went backwards, advance the
     /// credential, open a session, and record the outcome either way.
-    async fn complete_sign_in(
+    pub(super) async fn complete_sign_in(
         &self,
         verified: Result<AuthenticationResult, AppError>,
+        how: &str,
         user_agent: Option<String>,
         now: UnixMillis,
     ) -> Result<SignedIn, AppError> {
+        if let Err(locked) = self.ensure_unlocked().await {
+            return Err(self.sign_in_failed(locked, now).await);
+        }
         let result = match verified {
             Ok(r) => r,
             Err(e) => return Err(self.sign_in_failed(e, now).await),
@@ -253,6 +289,16 @@ impl<S: Store, K: Store> UserObject<'_, S, K> {
         // mean the authenticator does not count, as synced passkeys do).
         let stored_counter = Credential::from(stored.passkey.clone()).counter;
         if result.counter() != 0 && result.counter() <= stored_counter {
+            let credential_id = stored.credential_id_b64();
+            self.record(
+                self.draft(AuditAction::CounterRegression, now)
+                    .failed()
+                    .detail("credential_id", &credential_id)
+                    .detail("name", stored.name.as_str())
+                    .detail("stored_counter", stored_counter)
+                    .detail("presented_counter", result.counter()),
+            )
+            .await?;
             let e = AppError::api(
                 ErrorCode::WebauthnRejected,
                 "This authenticator's signature counter went backwards; it may have been cloned.",
@@ -263,12 +309,23 @@ impl<S: Store, K: Store> UserObject<'_, S, K> {
         stored.last_used_at = Some(now);
         put_json(self.store, keys::PASSKEYS, &passkeys).await?;
 
-        let token = SessionToken::generate()?;
         let mfa = MfaEvidence { method: MfaMethodKind::Passkey, at: now, phishing_resistant: true };
-        let mut session = SessionRecord::new(now, Some(mfa));
+        self.open_session(Some(mfa), how, user_agent, now).await
+    }
+
+    /// Opens a session after a successful sign-in and records it.
+    pub(super) async fn open_session(
+        &self,
+        mfa: Option<MfaEvidence>,
+        how: &str,
+        user_agent: Option<String>,
+        now: UnixMillis,
+    ) -> Result<SignedIn, AppError> {
+        let token = SessionToken::generate()?;
+        let mut session = SessionRecord::new(now, mfa);
         session.user_agent = user_agent.map(|ua| ua.chars().take(session::MAX_USER_AGENT).collect());
         put_json(self.store, &keys::session(&token.hash_hex()), &session).await?;
-        self.record(self.draft(AuditAction::SignedIn, now).detail("method", "passkey")).await?;
+        self.record(self.draft(AuditAction::SignedIn, now).detail("method", how)).await?;
         Ok(SignedIn { token, session })
     }
 
@@ -400,7 +457,12 @@ impl<S: Store, K: Store> UserObject<'_, S, K> {
 
     /// An event about this user, done by this user.
     fn draft(&self, action: AuditAction, now: UnixMillis) -> AuditDraft {
-        AuditDraft::new(action, Actor::User(self.user.clone()), Target::User(self.user.clone()), now)
+        self.draft_by(self.user, action, now)
+    }
+
+    /// An event about this user, done by `actor` (an administrator).
+    fn draft_by(&self, actor: &UserId, action: AuditAction, now: UnixMillis) -> AuditDraft {
+        AuditDraft::new(action, Actor::User(actor.clone()), Target::User(self.user.clone()), now)
     }
 
     async fn record(&self, draft: AuditDraft) -> Result<(), AppError> {

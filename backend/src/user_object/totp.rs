@@ -171,6 +171,23 @@ impl<S: Store, K: Store> UserObject<'_, S, K> {
         now: UnixMillis,
     ) -> Result<MfaEvidence, AppError> {
         let mut session = self.check_session(token, now).await?;
+        self.accept_code(code, policy, now).await?;
+        let evidence = MfaEvidence { method: MfaMethodKind::Totp, at: now, phishing_resistant: false };
+        session.last_mfa = Some(evidence.clone());
+        put_json(self.store, &keys::session(&token.hash_hex()), &session).await?;
+        Ok(evidence)
+    }
+
+    /// Accepts `code` once from any of the account's apps or tokens, within the account's
+    /// lock-out: the step-up and the sign-in's second factor both come through here. Successes
+    /// and failures are audited; failures count towards the lock-out.
+    pub(super) async fn accept_code(
+        &self,
+        code: &TypedCode,
+        policy: LockoutPolicy,
+        now: UnixMillis,
+    ) -> Result<(), AppError> {
+        self.ensure_unlocked().await?;
         let counter: FailureCounter = get_json(self.store, keys::MFA_FAILURES).await?.unwrap_or_default();
         counter.check(policy, now).map_err(|r| refused(r, now))?;
 
@@ -190,12 +207,8 @@ impl<S: Store, K: Store> UserObject<'_, S, K> {
                     method.last_used_at = Some(now);
                     put_json(self.store, keys::TOTP_METHODS, &methods).await?;
                     put_json(self.store, keys::MFA_FAILURES, &counter.record_success()).await?;
-                    let evidence =
-                        MfaEvidence { method: MfaMethodKind::Totp, at: now, phishing_resistant: false };
-                    session.last_mfa = Some(evidence.clone());
-                    put_json(self.store, &keys::session(&token.hash_hex()), &session).await?;
                     self.record(self.draft(AuditAction::MfaSucceeded, now).detail("method", "totp")).await?;
-                    return Ok(evidence);
+                    return Ok(());
                 }
                 Err(TotpRejection::Replayed) => replayed = true,
                 Err(_) => {}
@@ -212,12 +225,7 @@ impl<S: Store, K: Store> UserObject<'_, S, K> {
         )
         .await?;
         if let FailureOutcome::LockoutBegan { until } = outcome {
-            self.record(
-                self.draft(AuditAction::LockedOut, now)
-                    .detail("failures", counter.consecutive())
-                    .detail("until", until.0),
-            )
-            .await?;
+            self.record_lockout(counter.consecutive(), until, now).await?;
         }
         match outcome {
             FailureOutcome::LockoutBegan { until } | FailureOutcome::AlreadyLockedOut { until } => {
@@ -230,13 +238,25 @@ impl<S: Store, K: Store> UserObject<'_, S, K> {
             FailureOutcome::RetryNow | FailureOutcome::Throttled { .. } => Err(wrong_code()),
         }
     }
+
+    pub(super) async fn record_lockout(
+        &self,
+        failures: u32,
+        until: UnixMillis,
+        now: UnixMillis,
+    ) -> Result<(), AppError> {
+        self.record(
+            self.draft(AuditAction::LockedOut, now).detail("failures", failures).detail("until", until.0),
+        )
+        .await
+    }
 }
 
 fn wrong_code() -> AppError {
     AppError::api(ErrorCode::MfaCodeRejected, "That code is not right. Check your app and try again.")
 }
 
-fn refused(r: AttemptRefused, now: UnixMillis) -> AppError {
+pub(super) fn refused(r: AttemptRefused, now: UnixMillis) -> AppError {
     let wait_secs = |t: UnixMillis| t.since(now).0.div_ceil(1000).max(1);
     match r {
         AttemptRefused::Throttled { retry_at } => AppError::api(
@@ -256,98 +276,10 @@ fn refused(r: AttemptRefused, now: UnixMillis) -> AppError {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::Config;
-    use crate::directory::Directory;
     use crate::session::SessionRecord;
-    use crate::storage::MemoryStore;
-    use crate::webauthn::RelyingParty;
+    use crate::user_object::fixture::{self, Fixture, T0, code, code_of, policy, recorded};
     use elevate_shared::domain::audit::AuditAction;
-    use elevate_shared::domain::lockout::LockoutSettings;
     use futures::executor::block_on;
-
-    const T0: UnixMillis = UnixMillis(1_800_000_000_000);
-
-    fn rp() -> RelyingParty {
-        let config = Config::from_lookup(|k| match k {
-            "RP_ID" => Some("localhost".into()),
-            "RP_ORIGIN" => Some("http://localhost:8787".into()),
-            _ => None,
-        })
-        .unwrap();
-        RelyingParty::new(&config).unwrap()
-    }
-
-    struct Fixture {
-        user: elevate_shared::ids::UserId,
-        store: MemoryStore,
-        kv: MemoryStore,
-        rp: RelyingParty,
-        token: SessionToken,
-    }
-
-    impl Fixture {
-        fn new() -> Self {
-            let f = Self {
-                user: elevate_shared::ids::UserId::parse("0f8fad5b-d9cb-469f-a165-70867728950e").unwrap(),
-                store: MemoryStore::default(),
-                kv: MemoryStore::default(),
-                rp: rp(),
-                token: SessionToken::generate().unwrap(),
-            };
-            let session = SessionRecord::new(T0, None);
-            block_on(put_json(&f.store, &keys::session(&f.token.hash_hex()), &session)).unwrap();
-            f
-        }
-
-        fn object(&self) -> UserObject<'_, MemoryStore, MemoryStore> {
-            UserObject {
-                user: &self.user,
-                store: &self.store,
-                directory: Directory { kv: &self.kv },
-                rp: &self.rp,
-            }
-        }
-
-        /// Enrols an app at `T0` and returns its secret.
-        fn enrol(&self) -> TotpSecret {
-            let obj = self.object();
-            let name = CredentialName::parse("Phone").unwrap();
-            let started =
-                block_on(obj.start_totp_enrolment(&Username::parse("ada").unwrap(), name, T0)).unwrap();
-            assert!(started.otpauth_uri.starts_with("otpauth://totp/Elevate:ada?"));
-            let secret = TotpSecret::from_base32(&started.secret_base32).unwrap();
-            let code = code(&secret, T0);
-            block_on(obj.finish_totp_enrolment(&started.enrolment_id, &code, T0)).unwrap();
-            secret
-        }
-    }
-
-    fn code(secret: &TotpSecret, at: UnixMillis) -> TypedCode {
-        TypedCode(totp::code_at(secret, TotpParams::default(), at).expose().to_owned())
-    }
-
-    fn policy(lockout_after: u32) -> LockoutPolicy {
-        LockoutPolicy::new(LockoutSettings {
-            free_attempts: 0,
-            base_delay: DurationMs(0),
-            max_delay: DurationMs(0),
-            lockout_after,
-            lockout_duration: DurationMs::from_mins(15),
-        })
-        .unwrap()
-    }
-
-    fn code_of(e: AppError) -> ErrorCode {
-        e.to_wire().code
-    }
-
-    fn recorded(f: &Fixture) -> Vec<AuditAction> {
-        block_on(crate::audit_log::pending(&f.store))
-            .unwrap()
-            .into_iter()
-            .map(|(_, e)| e.draft.action)
-            .collect()
-    }
 
     #[test]
     fn the_enrolment_code_can_never_be_used_again_but_the_next_one_can() {
@@ -376,7 +308,7 @@ mod tests {
         let secret = f.enrol();
         let obj = f.object();
         let at = T0.plus(DurationMs::from_secs(60));
-        let wrong = TypedCode(if code(&secret, at).0 == "000000" { "111111" } else { "000000" }.into());
+        let wrong = fixture::wrong_code(&secret, at);
         for attempt in 1..=5 {
             let e = block_on(obj.verify_totp(&f.token, &wrong, policy(5), at)).unwrap_err();
             let expected = if attempt < 5 { ErrorCode::MfaCodeRejected } else { ErrorCode::MfaLockedOut };
@@ -405,7 +337,7 @@ mod tests {
 
         let started = block_on(obj.start_totp_enrolment(&ada, name(), T0)).unwrap();
         let secret = TotpSecret::from_base32(&started.secret_base32).unwrap();
-        let wrong = TypedCode(if code(&secret, T0).0 == "000000" { "111111" } else { "000000" }.into());
+        let wrong = fixture::wrong_code(&secret, T0);
         for _ in 1..ENROLMENT_TRIES {
             let e = block_on(obj.finish_totp_enrolment(&started.enrolment_id, &wrong, T0)).unwrap_err();
             assert_eq!(code_of(e), ErrorCode::MfaCodeRejected);

@@ -88,6 +88,9 @@ pub enum MfaMethodKind {
     Passkey,
     /// A code from an authenticator app or OATH hardware token.
     Totp,
+    /// An administrator's one-time bypass stood in for the second factor. It proves nothing
+    /// about presence, so it never counts as MFA for a role.
+    Bypass,
 }
 
 /// The last MFA a session holds, which later issues count towards a freshness window.

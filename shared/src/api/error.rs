@@ -87,6 +87,13 @@ pub enum ErrorCode {
     RequestExpired,
     /// Extend is not offered yet, or the new end is past what the role or eligibility allows.
     ExtensionRefused,
+    /// The invitation code is wrong, used or expired.
+    InvitationInvalid,
+    /// The password is too short, too common or too like the username.
+    PasswordRejected,
+    /// The account is locked (after a fraud report, or by an administrator) until an
+    /// administrator unlocks it.
+    AccountLocked,
     /// Something on the server failed; details are logged, never sent.
     Internal,
 }
@@ -107,7 +114,8 @@ impl ErrorCode {
             Self::PayloadTooLarge => 413,
             Self::MfaCodeRejected => 400,
             Self::LastSignInMethod => 409,
-            Self::MfaLockedOut => 423,
+            Self::MfaLockedOut | Self::AccountLocked => 423,
+            Self::InvitationInvalid | Self::PasswordRejected => 400,
             Self::MfaThrottled => 429,
             Self::SettingsInvalid
             | Self::AssignmentRefused
@@ -180,6 +188,9 @@ impl ErrorCode {
             Self::RequestStateConflict => "request_state_conflict",
             Self::RequestExpired => "request_expired",
             Self::ExtensionRefused => "extension_refused",
+            Self::InvitationInvalid => "invitation_invalid",
+            Self::PasswordRejected => "password_rejected",
+            Self::AccountLocked => "account_locked",
             Self::Internal => "internal",
         }
     }
@@ -229,6 +240,9 @@ mod tests {
             ErrorCode::CsrfRejected,
             ErrorCode::CeremonyNotFound,
             ErrorCode::UserVerificationRequired,
+            ErrorCode::InvitationInvalid,
+            ErrorCode::PasswordRejected,
+            ErrorCode::AccountLocked,
             ErrorCode::Internal,
         ] {
             let json = serde_json::to_string(&code).unwrap();

@@ -14,8 +14,10 @@ pub mod domain_errors;
 pub mod error;
 pub mod health;
 pub mod mfa;
+pub mod password;
 pub mod paths;
 pub mod roles;
+pub mod users;
 
 pub use error::{ApiError, ErrorBody, ErrorCode};
 

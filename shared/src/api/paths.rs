@@ -21,6 +21,36 @@ pub const MY_METHOD_REMOVE: &str = "/api/v1/me/methods/remove";
 pub const MY_METHOD_RENAME: &str = "/api/v1/me/methods/rename";
 pub const MY_SESSIONS: &str = "/api/v1/me/sessions";
 pub const MY_SESSION_REVOKE: &str = "/api/v1/me/sessions/revoke";
+/// Set or change one's password.
+pub const MY_PASSWORD: &str = "/api/v1/me/password";
+/// Password sign-ins waiting for this person's second factor ("was this you?").
+pub const MY_PROMPTS: &str = "/api/v1/me/prompts";
+/// "This wasn't me": kill pending prompts and lock the account.
+pub const MY_FRAUD_REPORT: &str = "/api/v1/me/fraud-report";
+
+pub const SIGN_IN_PASSWORD: &str = "/api/v1/sign-in/password";
+pub const SIGN_IN_SECOND_FACTOR_TOTP: &str = "/api/v1/sign-in/second-factor/totp";
+pub const SIGN_IN_SECOND_FACTOR_PASSKEY: &str = "/api/v1/sign-in/second-factor/passkey";
+pub const SIGN_IN_SECOND_FACTOR_BYPASS: &str = "/api/v1/sign-in/second-factor/bypass";
+
+/// Redeeming an administrator's invitation: who it is for, then a passkey or a password.
+pub const ENROL_STATUS: &str = "/api/v1/enrol/status";
+pub const ENROL_PASSKEY_START: &str = "/api/v1/enrol/passkey/start";
+pub const ENROL_PASSKEY_FINISH: &str = "/api/v1/enrol/passkey/finish";
+pub const ENROL_PASSWORD: &str = "/api/v1/enrol/password";
+
+/// Administrators: the directory and the actions on one person's account.
+pub const USERS: &str = "/api/v1/users";
+pub const USER_CREATE: &str = "/api/v1/users/create";
+pub const USER_INVITE: &str = "/api/v1/users/invite";
+pub const USER_UNLOCK: &str = "/api/v1/users/unlock";
+pub const USER_RESET_METHODS: &str = "/api/v1/users/reset-methods";
+pub const USER_BYPASS: &str = "/api/v1/users/bypass";
+/// Alerts raised by events (fraud reports, lockouts, bypasses, cloned authenticators).
+pub const ALERTS_RAISED: &str = "/api/v1/alerts/raised";
+
+/// Local measurement only: answered when the test clock is configured, 404 otherwise.
+pub const BENCH: &str = "/api/v1/bench";
 
 pub const AUDIT: &str = "/api/v1/audit";
 pub const AUDIT_VERIFY: &str = "/api/v1/audit/verify";

@@ -25,6 +25,7 @@
 //!   authenticator credential.
 
 use crate::domain::assignment::{Assignment, AssignmentKind, AssignmentOrigin};
+use crate::domain::audit::AuditAction;
 use crate::domain::ids::{AssignmentId, MethodId, RequestId, RoleId};
 use crate::domain::mfa::AllowedMethods;
 use crate::domain::request::ActivationRequest;
@@ -79,10 +80,18 @@ pub enum AlertKind {
     ActiveOutsidePortal,
     FreshCredentialActivation,
     SharedAuthenticator,
+    /// Raised by an event: someone reported an MFA prompt they did not start.
+    FraudReported,
+    /// Raised by an event: repeated failures locked an account's verification.
+    AccountLockedOut,
+    /// Raised by an event: an administrator granted a one-time MFA bypass.
+    MfaBypassGranted,
+    /// Raised by an event: an authenticator's signature counter went backwards (a clone?).
+    CounterRegression,
 }
 
 impl AlertKind {
-    pub const ALL: [AlertKind; 9] = [
+    pub const ALL: [AlertKind; 13] = [
         Self::RoleWithoutMfa,
         Self::PrivilegedRoleWithoutPhishingResistantMfa,
         Self::TooManyPermanentHolders,
@@ -92,7 +101,24 @@ impl AlertKind {
         Self::ActiveOutsidePortal,
         Self::FreshCredentialActivation,
         Self::SharedAuthenticator,
+        Self::FraudReported,
+        Self::AccountLockedOut,
+        Self::MfaBypassGranted,
+        Self::CounterRegression,
     ];
+
+    /// The alert an audit event raises, with its severity, for the alerts raised by events rather
+    /// than computed from state.
+    #[must_use]
+    pub const fn raised_by(action: AuditAction) -> Option<(Self, Severity)> {
+        match action {
+            AuditAction::FraudReported => Some((Self::FraudReported, Severity::High)),
+            AuditAction::CounterRegression => Some((Self::CounterRegression, Severity::High)),
+            AuditAction::LockedOut => Some((Self::AccountLockedOut, Severity::Medium)),
+            AuditAction::BypassGranted => Some((Self::MfaBypassGranted, Severity::Medium)),
+            _ => None,
+        }
+    }
 
     /// The wire name (as serde writes it).
     #[must_use]
@@ -109,6 +135,10 @@ impl AlertKind {
             Self::ActiveOutsidePortal => "active_outside_portal",
             Self::FreshCredentialActivation => "fresh_credential_activation",
             Self::SharedAuthenticator => "shared_authenticator",
+            Self::FraudReported => "fraud_reported",
+            Self::AccountLockedOut => "account_locked_out",
+            Self::MfaBypassGranted => "mfa_bypass_granted",
+            Self::CounterRegression => "counter_regression",
         }
     }
 }

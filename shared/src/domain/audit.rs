@@ -106,6 +106,8 @@ catalogue! {
     BypassUsed = 109, "bypass_used", Warning, "One-time MFA bypass used";
     /// A person reported an MFA prompt they did not start ("this wasn't me").
     FraudReported = 110, "fraud_reported", Error, "Unexpected MFA prompt reported as fraud";
+    /// An authenticator's signature counter did not move forward: it may have been cloned.
+    CounterRegression = 111, "counter_regression", Error, "Authenticator signature counter went backwards";
     SignedIn = 201, "signed_in", Information, "User signed in";
     SignInFailed = 202, "sign_in_failed", Warning, "Sign-in failed";
     SignedOut = 203, "signed_out", Information, "User signed out";
@@ -136,6 +138,12 @@ catalogue! {
     RoleSettingsChanged = 404, "role_settings_changed", Warning, "Role settings changed";
     AssignmentAdded = 405, "assignment_added", Warning, "Role assignment added";
     AssignmentRemoved = 406, "assignment_removed", Warning, "Role assignment removed";
+    /// An administrator added a person to the directory.
+    UserCreated = 411, "user_created", Warning, "User created";
+    /// An administrator issued an enrolment invitation (for a new user or after a reset).
+    InvitationIssued = 412, "invitation_issued", Warning, "Enrolment invitation issued";
+    /// A person used their invitation to enrol their first method.
+    InvitationRedeemed = 413, "invitation_redeemed", Information, "Enrolment invitation redeemed";
     AlertFixed = 501, "alert_fixed", Information, "Security alert fixed";
     AlertDismissed = 502, "alert_dismissed", Warning, "Security alert dismissed";
     TokenCreated = 601, "token_created", Information, "Grant token issued";

@@ -1,7 +1,7 @@
 //! The audit log for administrators: pages of events and a whole-chain verification.
 
 use super::Ctx;
-use super::auth::{SignedIn, authenticate};
+use super::auth::admin;
 use crate::edge::{http, stubs};
 use crate::error::AppError;
 use crate::rpc::{AuditCall, AuditReply, unexpected};
@@ -12,17 +12,6 @@ use worker::{Request, Response};
 
 /// The largest page the log answers.
 const MAX_PAGE: usize = 500;
-
-/// An administrator's request; only [`admin`] makes one.
-struct Admin(#[allow(dead_code)] SignedIn);
-
-async fn admin(ctx: &Ctx<'_>, req: &Request) -> Result<Admin, AppError> {
-    let signed_in = authenticate(ctx, req).await?;
-    if !signed_in.user.is_admin {
-        return Err(AppError::api(ErrorCode::Forbidden, "Only administrators can read the audit log."));
-    }
-    Ok(Admin(signed_in))
-}
 
 async fn page(ctx: &Ctx<'_>, after: Option<u64>, limit: usize) -> Result<AuditPage, AppError> {
     match stubs::audit(ctx.env, AuditCall::Page { after, limit }).await? {

@@ -41,7 +41,16 @@ pub(super) async fn authenticate(ctx: &Ctx<'_>, req: &Request) -> Result<SignedI
     Ok(SignedIn { user, session, token })
 }
 
-fn directory(ctx: &Ctx<'_>) -> Result<Kv, AppError> {
+/// A request by a signed-in administrator; anyone else gets `forbidden`.
+pub(super) async fn admin(ctx: &Ctx<'_>, req: &Request) -> Result<SignedIn, AppError> {
+    let signed_in = authenticate(ctx, req).await?;
+    if !signed_in.user.is_admin {
+        return Err(AppError::api(ErrorCode::Forbidden, "Only administrators can do this."));
+    }
+    Ok(signed_in)
+}
+
+pub(super) fn directory(ctx: &Ctx<'_>) -> Result<Kv, AppError> {
     Ok(Kv(ctx.env.kv(binding::DIRECTORY_KV)?))
 }
 
@@ -159,15 +168,25 @@ pub(crate) async fn sign_in_finish(ctx: &Ctx<'_>, req: &mut Request) -> Result<R
 }
 
 /// The signed-in person and the session cookie.
-async fn signed_in_response(
+pub(super) async fn signed_in_response(
     ctx: &Ctx<'_>,
     user_id: &UserId,
     signed_in: crate::user_object::SignedIn,
 ) -> Result<Response, AppError> {
+    signed_in_response_with(ctx, user_id, signed_in, |me| me).await
+}
+
+/// The session cookie with a body built around the signed-in person.
+pub(super) async fn signed_in_response_with<T: serde::Serialize>(
+    ctx: &Ctx<'_>,
+    user_id: &UserId,
+    signed_in: crate::user_object::SignedIn,
+    body: impl FnOnce(Me) -> T,
+) -> Result<Response, AppError> {
     let kv = directory(ctx)?;
     let user = Directory { kv: &kv }.user(user_id).await?.ok_or_else(session::unauthenticated)?;
     let me = me_body(ctx, &user, &signed_in.session).await?;
-    let mut resp = http::json(200, &me)?;
+    let mut resp = http::json(200, &body(me))?;
     http::set_session_cookie(
         &mut resp,
         &signed_in.token.cookie_value(&user.id),

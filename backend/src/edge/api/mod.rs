@@ -2,8 +2,11 @@
 
 mod audit;
 mod auth;
+mod bench;
 mod health;
 mod mfa;
+mod password;
+mod users;
 
 use super::http;
 use crate::config::Config;
@@ -70,8 +73,29 @@ async fn route(ctx: &Ctx<'_>, req: &mut Request) -> Result<Response, AppError> {
         (Method::Post, paths::MY_METHOD_RENAME) => mfa::rename_method(ctx, req).await,
         (Method::Get, paths::MY_SESSIONS) => auth::my_sessions(ctx, req).await,
         (Method::Post, paths::MY_SESSION_REVOKE) => auth::revoke_session(ctx, req).await,
+        (Method::Post, paths::SIGN_IN_PASSWORD) => password::sign_in(ctx, req).await,
+        (Method::Post, paths::SIGN_IN_SECOND_FACTOR_TOTP) => password::second_factor_totp(ctx, req).await,
+        (Method::Post, paths::SIGN_IN_SECOND_FACTOR_PASSKEY) => {
+            password::second_factor_passkey(ctx, req).await
+        }
+        (Method::Post, paths::SIGN_IN_SECOND_FACTOR_BYPASS) => password::second_factor_bypass(ctx, req).await,
+        (Method::Post, paths::MY_PASSWORD) => password::set_password(ctx, req).await,
+        (Method::Get, paths::MY_PROMPTS) => password::prompts(ctx, req).await,
+        (Method::Post, paths::MY_FRAUD_REPORT) => password::fraud_report(ctx, req).await,
+        (Method::Post, paths::ENROL_STATUS) => password::enrol_status(ctx, req).await,
+        (Method::Post, paths::ENROL_PASSKEY_START) => password::enrol_passkey_start(ctx, req).await,
+        (Method::Post, paths::ENROL_PASSKEY_FINISH) => password::enrol_passkey_finish(ctx, req).await,
+        (Method::Post, paths::ENROL_PASSWORD) => password::enrol_password(ctx, req).await,
+        (Method::Get, paths::USERS) => users::list(ctx, req).await,
+        (Method::Post, paths::USER_CREATE) => users::create(ctx, req).await,
+        (Method::Post, paths::USER_INVITE) => users::invite(ctx, req).await,
+        (Method::Post, paths::USER_UNLOCK) => users::unlock(ctx, req).await,
+        (Method::Post, paths::USER_RESET_METHODS) => users::reset_methods(ctx, req).await,
+        (Method::Post, paths::USER_BYPASS) => users::bypass(ctx, req).await,
+        (Method::Get, paths::ALERTS_RAISED) => users::raised_alerts(ctx, req).await,
         (Method::Get, paths::AUDIT) => audit::list(ctx, req).await,
         (Method::Get, paths::AUDIT_VERIFY) => audit::verify(ctx, req).await,
+        (Method::Post, paths::BENCH) => bench::run(ctx, req).await,
         (_, p) if ROUTED.contains(&p) => {
             Err(AppError::api(ErrorCode::MethodNotAllowed, "This method is not allowed here."))
         }
@@ -100,6 +124,25 @@ const ROUTED: &[&str] = &[
     paths::MY_METHOD_RENAME,
     paths::MY_SESSIONS,
     paths::MY_SESSION_REVOKE,
+    paths::SIGN_IN_PASSWORD,
+    paths::SIGN_IN_SECOND_FACTOR_TOTP,
+    paths::SIGN_IN_SECOND_FACTOR_PASSKEY,
+    paths::SIGN_IN_SECOND_FACTOR_BYPASS,
+    paths::MY_PASSWORD,
+    paths::MY_PROMPTS,
+    paths::MY_FRAUD_REPORT,
+    paths::ENROL_STATUS,
+    paths::ENROL_PASSKEY_START,
+    paths::ENROL_PASSKEY_FINISH,
+    paths::ENROL_PASSWORD,
+    paths::USERS,
+    paths::USER_CREATE,
+    paths::USER_INVITE,
+    paths::USER_UNLOCK,
+    paths::USER_RESET_METHODS,
+    paths::USER_BYPASS,
+    paths::ALERTS_RAISED,
     paths::AUDIT,
     paths::AUDIT_VERIFY,
+    paths::BENCH,
 ];

@@ -1,0 +1,133 @@
+//! `POST /api/v1/bench`: runs one CPU-heavy verification `iterations` times inside workerd, so
+//! that `cargo xtask bench` can time it from outside. (workerd freezes `Date.now()` while a
+//! request computes, so the worker cannot time itself; the driver,
+//! `tests/src/bin/workerd_bench.rs`, times whole requests with k runs and with none and divides
+//! the difference by k.)
+//!
+//! **Never reachable in production.** It answers `404 not_found`, exactly like a path that does
+//! not exist, unless the test clock is on; and [`crate::config::Config`] refuses `TEST_CLOCK=on`
+//! unless `RP_ID` is `localhost`, which only the local test stacks use. It needs no session,
+//! reads and writes no storage, and touches no account: everything it verifies comes in its
+//! body.
+//!
+//! The body names the operation (`op`) and how many times to run it:
+//! - `totp`: [`totp::verify`] of `code` against `secret` (base32, SHA-1, 6 digits, 30 s, ±1
+//!   step) at `now`, with no step accepted before;
+//! - `assertion`: the relying party's [`RelyingParty::finish_authentication`] (webauthn-rs's
+//!   passkey authentication, unchanged) of `credential` against `state`, with the relying party
+//!   built from this worker's configuration, as sign-in builds it;
+//! - `password`: [`PasswordHash::verify`] of `password` through WebCrypto, against a hash of the
+//!   same password made once before the runs.
+//!
+//! Everything an operation needs besides the runs themselves (decoding, hashing the password,
+//! building the relying party) is done also when `iterations` is 0, so the difference between
+//! two requests is the runs alone. The answer counts the runs that verified: the work cannot be
+//! optimised away, and the driver checks that every run succeeded.
+
+use super::Ctx;
+use crate::edge::crypto::WebCrypto;
+use crate::edge::http;
+use crate::error::AppError;
+use crate::password::PasswordHash;
+use crate::webauthn::RelyingParty;
+use elevate_shared::api::ErrorCode;
+use elevate_shared::api::password::{MAX_PASSWORD_BYTES, Password};
+use elevate_shared::domain::totp::{self, TotpCode, TotpParams, TotpSecret};
+use elevate_shared::time::UnixMillis;
+use serde::{Deserialize, Serialize};
+use std::hint::black_box;
+use webauthn_rs::prelude::{PasskeyAuthentication, PublicKeyCredential};
+use worker::{Request, Response};
+
+/// The most runs of a TOTP check in one request (each costs microseconds).
+const MAX_TOTP_RUNS: u32 = 10_000;
+/// The most runs of any other operation in one request (each costs milliseconds).
+const MAX_RUNS: u32 = 200;
+
+/// What to run. Local measurement only, so its shape lives here rather than in `shared::api`.
+#[derive(Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+enum Bench {
+    Totp { iterations: u32, secret: String, code: String, now: UnixMillis },
+    Assertion { iterations: u32, state: Box<PasskeyAuthentication>, credential: Box<PublicKeyCredential> },
+    Password { iterations: u32, password: Password },
+}
+
+#[derive(Serialize)]
+struct Ran {
+    iterations: u32,
+    verified: u32,
+    /// Why the first run that did not verify was refused, if one did not.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    first_refusal: Option<String>,
+}
+
+fn not_found() -> AppError {
+    AppError::api(ErrorCode::NotFound, "There is no such API endpoint.")
+}
+
+fn bad(message: impl Into<String>) -> AppError {
+    AppError::api(ErrorCode::BadRequest, message)
+}
+
+fn at_most(iterations: u32, max: u32) -> Result<u32, AppError> {
+    if iterations > max {
+        return Err(bad(format!("At most {max} iterations of this operation.")));
+    }
+    Ok(iterations)
+}
+
+pub(crate) async fn run(ctx: &Ctx<'_>, req: &mut Request) -> Result<Response, AppError> {
+    if !ctx.config.test_clock {
+        return Err(not_found());
+    }
+    let ran = match http::read_json::<Bench>(req).await? {
+        Bench::Totp { iterations, secret, code, now } => {
+            let k = at_most(iterations, MAX_TOTP_RUNS)?;
+            let params = TotpParams::default();
+            let secret = TotpSecret::from_base32(&secret).map_err(|e| bad(e.to_string()))?;
+            let code = TotpCode::parse(&code, params.digits).map_err(|e| bad(e.to_string()))?;
+            let mut ran = Ran { iterations: k, verified: 0, first_refusal: None };
+            for _ in 0..k {
+                match totp::verify(black_box(&secret), params, black_box(&code), black_box(now), None) {
+                    Ok(_) => ran.verified += 1,
+                    Err(e) => {
+                        ran.first_refusal.get_or_insert_with(|| e.to_string());
+                    }
+                }
+            }
+            ran
+        }
+        Bench::Assertion { iterations, state, credential } => {
+            let k = at_most(iterations, MAX_RUNS)?;
+            let rp = RelyingParty::new(&ctx.config)?;
+            let mut ran = Ran { iterations: k, verified: 0, first_refusal: None };
+            for _ in 0..k {
+                match rp.finish_authentication(black_box(&credential), black_box(&state)) {
+                    Ok(_) => ran.verified += 1,
+                    Err(e) => {
+                        ran.first_refusal.get_or_insert_with(|| e.to_string());
+                    }
+                }
+            }
+            ran
+        }
+        Bench::Password { iterations, password } => {
+            let k = at_most(iterations, MAX_RUNS)?;
+            if password.0.len() > MAX_PASSWORD_BYTES {
+                return Err(bad(format!("A password has at most {MAX_PASSWORD_BYTES} bytes.")));
+            }
+            let hash = PasswordHash::new(&WebCrypto, &password).await?;
+            let mut ran = Ran { iterations: k, verified: 0, first_refusal: None };
+            for _ in 0..k {
+                if hash.verify(&WebCrypto, &password).await? {
+                    ran.verified += 1;
+                } else {
+                    ran.first_refusal.get_or_insert_with(|| "the password did not match".to_owned());
+                }
+            }
+            ran
+        }
+    };
+    http::json(200, &ran)
+}

@@ -1,0 +1,171 @@
+//! The directory for administrators: people, invitations, and the account actions (unlock,
+//! reset methods, one-time bypass), plus the alerts those and other events raise.
+
+use super::Ctx;
+use super::auth::{admin, directory};
+use crate::directory::{Directory, UserRecord};
+use crate::edge::{http, stubs};
+use crate::error::AppError;
+use crate::rpc::{AuditCall, AuditReply, UserCall, UserReply, unexpected};
+use elevate_shared::api::ErrorCode;
+use elevate_shared::api::alerts::RaisedAlerts;
+use elevate_shared::api::users::{
+    AccountStatus, CreateUser, GrantBypass, InvitationIssued, MAX_BYPASS_MINUTES, MAX_BYPASS_USES,
+    UserAction, UserCreated, UserList, UserSummary,
+};
+use elevate_shared::domain::audit::{Actor, AuditAction, AuditDraft, Target};
+use worker::{Request, Response};
+
+/// The most raised alerts one listing returns.
+const MAX_RAISED: usize = 200;
+
+async fn status(ctx: &Ctx<'_>, user: &UserRecord) -> Result<AccountStatus, AppError> {
+    match stubs::user(ctx.env, &user.id, UserCall::Status { now: ctx.now }).await? {
+        UserReply::Status(s) => Ok(s),
+        other => Err(unexpected(&other)),
+    }
+}
+
+fn summary(user: UserRecord, status: AccountStatus) -> UserSummary {
+    UserSummary {
+        id: user.id,
+        username: user.username,
+        display_name: user.display_name,
+        is_admin: user.is_admin,
+        created_at: user.created_at,
+        status,
+    }
+}
+
+/// The account an action names; `not_found` when there is none.
+async fn target(ctx: &Ctx<'_>, action: &UserAction) -> Result<UserRecord, AppError> {
+    let kv = directory(ctx)?;
+    Directory { kv: &kv }
+        .user(&action.user)
+        .await?
+        .ok_or_else(|| AppError::api(ErrorCode::NotFound, "There is no such user."))
+}
+
+/// `GET /api/v1/users`
+pub(crate) async fn list(ctx: &Ctx<'_>, req: &mut Request) -> Result<Response, AppError> {
+    admin(ctx, req).await?;
+    let kv = directory(ctx)?;
+    let mut users = Vec::new();
+    for user in (Directory { kv: &kv }).users().await? {
+        let status = status(ctx, &user).await?;
+        users.push(summary(user, status));
+    }
+    http::json(200, &UserList { users })
+}
+
+/// `POST /api/v1/users/create`: the person and their invitation.
+pub(crate) async fn create(ctx: &Ctx<'_>, req: &mut Request) -> Result<Response, AppError> {
+    let me = admin(ctx, req).await?;
+    let body: CreateUser = http::read_json(req).await?;
+    let kv = directory(ctx)?;
+    let user = UserRecord {
+        id: crate::random::user_id()?,
+        username: body.username,
+        display_name: body.display_name,
+        is_admin: body.is_admin,
+        created_at: ctx.now,
+    };
+    Directory { kv: &kv }.add_user(&user).await?;
+    let draft = AuditDraft::new(
+        AuditAction::UserCreated,
+        Actor::User(me.user.id.clone()),
+        Target::User(user.id.clone()),
+        ctx.now,
+    )
+    .detail("username", user.username.as_str())
+    .detail("is_admin", user.is_admin);
+    stubs::audit(
+        ctx.env,
+        AuditCall::Append(vec![crate::audit_log::Entry {
+            id: hex::encode(crate::random::bytes::<16>()?),
+            draft,
+        }]),
+    )
+    .await?;
+    let invitation =
+        match stubs::user(ctx.env, &user.id, UserCall::IssueInvitation { by: me.user.id, now: ctx.now })
+            .await?
+        {
+            UserReply::Invitation(i) => i,
+            other => return Err(unexpected(&other)),
+        };
+    let status = status(ctx, &user).await?;
+    http::json(201, &UserCreated { user: summary(user, status), invitation })
+}
+
+/// `POST /api/v1/users/invite`: a fresh invitation, voiding the last.
+pub(crate) async fn invite(ctx: &Ctx<'_>, req: &mut Request) -> Result<Response, AppError> {
+    let me = admin(ctx, req).await?;
+    let user = target(ctx, &http::read_json(req).await?).await?;
+    match stubs::user(ctx.env, &user.id, UserCall::IssueInvitation { by: me.user.id, now: ctx.now }).await? {
+        UserReply::Invitation(invitation) => http::json(200, &InvitationIssued { invitation }),
+        other => Err(unexpected(&other)),
+    }
+}
+
+/// `POST /api/v1/users/unlock`
+pub(crate) async fn unlock(ctx: &Ctx<'_>, req: &mut Request) -> Result<Response, AppError> {
+    let me = admin(ctx, req).await?;
+    let user = target(ctx, &http::read_json(req).await?).await?;
+    match stubs::user(ctx.env, &user.id, UserCall::Unlock { by: me.user.id, now: ctx.now }).await? {
+        UserReply::Done => http::json(200, &serde_json::json!({})),
+        other => Err(unexpected(&other)),
+    }
+}
+
+/// Administrators do not reset or bypass their own MFA: another administrator must.
+fn not_self(me: &UserRecord, user: &UserRecord) -> Result<(), AppError> {
+    if me.id == user.id {
+        return Err(AppError::api(
+            ErrorCode::Forbidden,
+            "You cannot do this to your own account; ask another administrator.",
+        ));
+    }
+    Ok(())
+}
+
+/// `POST /api/v1/users/reset-methods`: every method goes; a new invitation comes.
+pub(crate) async fn reset_methods(ctx: &Ctx<'_>, req: &mut Request) -> Result<Response, AppError> {
+    let me = admin(ctx, req).await?;
+    let user = target(ctx, &http::read_json(req).await?).await?;
+    not_self(&me.user, &user)?;
+    match stubs::user(ctx.env, &user.id, UserCall::ResetMethods { by: me.user.id, now: ctx.now }).await? {
+        UserReply::Invitation(invitation) => http::json(200, &InvitationIssued { invitation }),
+        other => Err(unexpected(&other)),
+    }
+}
+
+/// `POST /api/v1/users/bypass`
+pub(crate) async fn bypass(ctx: &Ctx<'_>, req: &mut Request) -> Result<Response, AppError> {
+    let me = admin(ctx, req).await?;
+    let body: GrantBypass = http::read_json(req).await?;
+    if !(1..=MAX_BYPASS_MINUTES).contains(&body.minutes) || !(1..=MAX_BYPASS_USES).contains(&body.uses) {
+        return Err(AppError::api(
+            ErrorCode::BadRequest,
+            format!(
+                "A bypass lasts 1 to {MAX_BYPASS_MINUTES} minutes and allows 1 to {MAX_BYPASS_USES} uses."
+            ),
+        ));
+    }
+    let user = target(ctx, &UserAction { user: body.user }).await?;
+    not_self(&me.user, &user)?;
+    let call = UserCall::GrantBypass { by: me.user.id, minutes: body.minutes, uses: body.uses, now: ctx.now };
+    match stubs::user(ctx.env, &user.id, call).await? {
+        UserReply::Bypass(granted) => http::json(200, &granted),
+        other => Err(unexpected(&other)),
+    }
+}
+
+/// `GET /api/v1/alerts/raised`
+pub(crate) async fn raised_alerts(ctx: &Ctx<'_>, req: &mut Request) -> Result<Response, AppError> {
+    admin(ctx, req).await?;
+    match stubs::audit(ctx.env, AuditCall::Raised { limit: MAX_RAISED }).await? {
+        AuditReply::Raised(alerts) => http::json(200, &RaisedAlerts { alerts }),
+        other => Err(unexpected(&other)),
+    }
+}
