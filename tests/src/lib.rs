@@ -5,6 +5,7 @@
 //! The suites in `tests/` expect `cargo xtask build` to have produced `dist/` and
 //! `backend/build/` (`cargo xtask test` does that first).
 
+pub mod api;
 pub mod browser;
 pub mod peers;
 pub mod soft_authenticator;

@@ -61,6 +61,11 @@ impl SoftCredential {
         Self { id: (0..id_len).map(|i| (i as u8) ^ seed).collect(), key, counter: 0 }
     }
 
+    /// The credential id as the API writes it (base64url, no padding).
+    pub fn id_b64(&self) -> String {
+        b64(&self.id)
+    }
+
     /// The `credential` of a registration finish, answering `options` (creation options JSON).
     pub fn attest(&self, options: &Value, bend: &Bend) -> Value {
         let point = self.key.verifying_key().to_encoded_point(false);

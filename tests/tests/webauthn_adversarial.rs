@@ -3,103 +3,12 @@
 //! the ceremony answered, its age, or how many times it is answered. Each assertion here fails
 //! without the protection it names.
 
+use elevate_e2e::api::{Api, now_ms};
 use elevate_e2e::soft_authenticator::{Bend, SoftCredential, UP};
-use elevate_e2e::stack::{Stack, bootstrap_secret};
-use serde_json::{Value, json};
+use elevate_e2e::stack::Stack;
+use serde_json::json;
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
-
-/// The API as a script (or an attacker) sees it.
-struct Api<'s> {
-    stack: &'s Stack,
-    http: reqwest::Client,
-    cookie: Option<String>,
-}
-
-struct Answer {
-    status: u16,
-    body: Value,
-    session: Option<String>,
-}
-
-impl Answer {
-    fn code(&self) -> &str {
-        self.body["error"]["code"].as_str().unwrap_or("")
-    }
-}
-
-impl<'s> Api<'s> {
-    fn new(stack: &'s Stack) -> Self {
-        Self { stack, http: reqwest::Client::new(), cookie: None }
-    }
-
-    async fn post_at(&self, path: &str, body: &Value, now_ms: Option<u64>) -> Answer {
-        let mut req = self.http.post(self.stack.api(path)).header("x-elevate-csrf", "1").json(body);
-        if let Some(c) = &self.cookie {
-            req = req.header("cookie", format!("elevate_session={c}"));
-        }
-        if let Some(t) = now_ms {
-            req = req.header("x-elevate-test-now", t.to_string());
-        }
-        let resp = req.send().await.expect("the worker answers");
-        let status = resp.status().as_u16();
-        let session = resp
-            .headers()
-            .get_all("set-cookie")
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .find_map(|v| v.strip_prefix("elevate_session="))
-            .and_then(|v| v.split(';').next())
-            .filter(|v| !v.is_empty())
-            .map(str::to_owned);
-        Answer { status, body: resp.json().await.unwrap_or(Value::Null), session }
-    }
-
-    async fn post(&self, path: &str, body: &Value) -> Answer {
-        self.post_at(path, body, None).await
-    }
-
-    async fn bootstrap_open(&self) -> bool {
-        let resp = self.http.get(self.stack.api("/api/v1/bootstrap")).send().await.expect("answers");
-        resp.json::<Value>().await.map(|v| v["open"] == true).unwrap_or(false)
-    }
-
-    async fn start_bootstrap(&self) -> Value {
-        let a = self
-            .post(
-                "/api/v1/bootstrap/passkey/start",
-                &json!({ "secret": bootstrap_secret(), "username": "ada", "display_name": "Ada" }),
-            )
-            .await;
-        assert_eq!(a.status, 200, "{}", a.body);
-        a.body
-    }
-
-    async fn finish_bootstrap(&self, started: &Value, credential: Value, now_ms: Option<u64>) -> Answer {
-        let body = json!({
-            "user_id": started["user_id"], "ceremony_id": started["ceremony_id"],
-            "name": "Soft key", "credential": credential,
-        });
-        self.post_at("/api/v1/bootstrap/passkey/finish", &body, now_ms).await
-    }
-
-    async fn start_sign_in(&self) -> Value {
-        let a = self.post("/api/v1/sign-in/passkey/start", &json!({ "username": "ada" })).await;
-        assert_eq!(a.status, 200, "{}", a.body);
-        a.body
-    }
-
-    fn finish_body(started: &Value, credential: Value) -> Value {
-        json!({ "user_id": started["user_id"], "ceremony_id": started["ceremony_id"], "credential": credential })
-    }
-}
-
-fn now_ms() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_millis() as u64)
-        .unwrap_or(0)
-}
 
 const FIVE_MINUTES_MS: u64 = 5 * 60 * 1000;
 
@@ -244,5 +153,15 @@ async fn sign_in_assertions_that_bend_a_rule_are_refused() -> TestResult {
     let credential = key.assert(&started["options"], &honest);
     let a = api.post("/api/v1/sign-in/passkey/finish", &Api::finish_body(&started, credential)).await;
     assert_eq!(a.status, 200, "{}", a.body);
+
+    // The counter that went backwards raised an alert for administrators, naming the key.
+    let alerts = api.get("/api/v1/alerts/raised").await;
+    assert_eq!(alerts.status, 200, "{}", alerts.body);
+    let clone = alerts.body["alerts"]
+        .as_array()
+        .and_then(|a| a.iter().find(|a| a["kind"] == "counter_regression"))
+        .unwrap_or_else(|| panic!("no counter_regression alert: {}", alerts.body));
+    assert_eq!(clone["severity"], "high");
+    assert_eq!(clone["details"]["credential_id"], json!(key.id_b64()), "{clone}");
     Ok(())
 }

@@ -19,7 +19,7 @@ use crate::error::AppError;
 use crate::keys::user_object as keys;
 use crate::session::{self, SessionRecord, SessionToken};
 use crate::storage::{Store, get_json, put_json};
-use crate::webauthn::{RegistrationChallenge, RelyingParty};
+use crate::webauthn::{Refused, RegistrationChallenge, RelyingParty};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use elevate_shared::api::ErrorCode;
@@ -241,7 +241,7 @@ impl<S: Store, K: Store> UserObject<'_, S, K> {
             return Err(ceremony::not_found());
         };
         let verified = self.rp.finish_authentication(credential, state);
-        self.complete_sign_in(verified, "passkey", user_agent, now).await
+        self.complete_sign_in(verified, credential, "passkey", user_agent, now).await
     }
 
     /// Finishes a sign-in where the passkey named this user; `state` was taken, single-use, from
@@ -261,14 +261,15 @@ impl<S: Store, K: Store> UserObject<'_, S, K> {
             return Err(self.sign_in_failed(e, now).await);
         };
         let verified = self.rp.finish_discoverable(credential, state, &stored.passkey);
-        self.complete_sign_in(verified, "passkey", user_agent, now).await
+        self.complete_sign_in(verified, credential, "passkey", user_agent, now).await
     }
 
     /// After the assertion's verification: refuse a counter that went backwards, advance the
     /// credential, open a session, and record the outcome either way.
     pub(super) async fn complete_sign_in(
         &self,
-        verified: Result<AuthenticationResult, AppError>,
+        verified: Result<AuthenticationResult, Refused>,
+        presented: &PublicKeyCredential,
         how: &str,
         user_agent: Option<String>,
         now: UnixMillis,
@@ -278,7 +279,13 @@ impl<S: Store, K: Store> UserObject<'_, S, K> {
         }
         let result = match verified {
             Ok(r) => r,
-            Err(e) => return Err(self.sign_in_failed(e, now).await),
+            Err(Refused::CounterRegression) => {
+                let passkeys = self.passkeys().await?;
+                let stored =
+                    passkeys.iter().find(|p| p.passkey.cred_id().as_slice() == presented.raw_id.as_slice());
+                return Err(self.counter_regressed(stored, now).await);
+            }
+            Err(Refused::Other(e)) => return Err(self.sign_in_failed(e, now).await),
         };
         let mut passkeys = self.passkeys().await?;
         let Some(stored) = passkeys.iter_mut().find(|p| p.passkey.cred_id() == result.cred_id()) else {
@@ -286,31 +293,32 @@ impl<S: Store, K: Store> UserObject<'_, S, K> {
             return Err(self.sign_in_failed(e, now).await);
         };
         // A counter that does not move forward suggests a cloned authenticator (counters of 0
-        // mean the authenticator does not count, as synced passkeys do).
+        // mean the authenticator does not count, as synced passkeys do). webauthn-rs refuses
+        // most of these itself; this catches the rest.
         let stored_counter = Credential::from(stored.passkey.clone()).counter;
         if result.counter() != 0 && result.counter() <= stored_counter {
-            let credential_id = stored.credential_id_b64();
-            self.record(
-                self.draft(AuditAction::CounterRegression, now)
-                    .failed()
-                    .detail("credential_id", &credential_id)
-                    .detail("name", stored.name.as_str())
-                    .detail("stored_counter", stored_counter)
-                    .detail("presented_counter", result.counter()),
-            )
-            .await?;
-            let e = AppError::api(
-                ErrorCode::WebauthnRejected,
-                "This authenticator's signature counter went backwards; it may have been cloned.",
-            );
-            return Err(self.sign_in_failed(e, now).await);
+            let stored = stored.clone();
+            return Err(self.counter_regressed(Some(&stored), now).await);
         }
         stored.passkey.update_credential(&result);
         stored.last_used_at = Some(now);
         put_json(self.store, keys::PASSKEYS, &passkeys).await?;
-
         let mfa = MfaEvidence { method: MfaMethodKind::Passkey, at: now, phishing_resistant: true };
         self.open_session(Some(mfa), how, user_agent, now).await
+    }
+
+    /// Records a counter regression (which raises an alert) and the failed sign-in.
+    async fn counter_regressed(&self, stored: Option<&StoredPasskey>, now: UnixMillis) -> AppError {
+        let mut draft = self.draft(AuditAction::CounterRegression, now).failed();
+        if let Some(stored) = stored {
+            draft = draft
+                .detail("credential_id", stored.credential_id_b64())
+                .detail("name", stored.name.as_str());
+        }
+        if let Err(e) = self.record(draft).await {
+            return e;
+        }
+        self.sign_in_failed(Refused::CounterRegression.into(), now).await
     }
 
     /// Opens a session after a successful sign-in and records it.

@@ -203,7 +203,7 @@ impl<S: Store, K: Store> UserObject<'_, S, K> {
             return Err(ceremony::not_found());
         };
         let verified = self.rp.finish_authentication(credential, state);
-        self.complete_sign_in(verified, "password+passkey", user_agent, now).await
+        self.complete_sign_in(verified, credential, "password+passkey", user_agent, now).await
     }
 
     /// The administrator's one-time bypass stands in for the second factor, once per use.

@@ -20,13 +20,45 @@ use webauthn_rs_core::proto::{ResidentKeyRequirement, UserVerificationPolicy};
 /// The timeout the browser is given; the server-side ceremony lives as long.
 const CEREMONY_TIMEOUT: Duration = Duration::from_secs(300);
 
-fn rejected(e: WebauthnError) -> AppError {
+/// Why an assertion was refused. A counter that went backwards is kept apart: it suggests a
+/// cloned authenticator, so it raises an alert rather than only failing the sign-in.
+#[derive(Debug)]
+pub(crate) enum Refused {
+    CounterRegression,
+    Other(AppError),
+}
+
+impl From<Refused> for AppError {
+    fn from(r: Refused) -> Self {
+        match r {
+            Refused::CounterRegression => AppError::api(
+                ErrorCode::WebauthnRejected,
+                "This authenticator's signature counter went backwards; it may have been cloned.",
+            ),
+            Refused::Other(e) => e,
+        }
+    }
+}
+
+impl std::fmt::Display for Refused {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::CounterRegression => f.write_str("signature counter went backwards"),
+            Self::Other(e) => write!(f, "{e:?}"),
+        }
+    }
+}
+
+fn rejected(e: WebauthnError) -> Refused {
     match e {
-        WebauthnError::UserNotVerified => AppError::api(
+        WebauthnError::CredentialPossibleCompromise => Refused::CounterRegression,
+        WebauthnError::UserNotVerified => Refused::Other(AppError::api(
             ErrorCode::UserVerificationRequired,
             "Your authenticator must verify you (PIN or biometrics) to sign in.",
-        ),
-        other => AppError::api(ErrorCode::WebauthnRejected, format!("Sign-in refused: {other}.")),
+        )),
+        other => {
+            Refused::Other(AppError::api(ErrorCode::WebauthnRejected, format!("Sign-in refused: {other}.")))
+        }
     }
 }
 
@@ -130,7 +162,7 @@ impl RelyingParty {
         credential: &PublicKeyCredential,
         state: DiscoverableAuthentication,
         passkey: &Passkey,
-    ) -> Result<AuthenticationResult, AppError> {
+    ) -> Result<AuthenticationResult, Refused> {
         self.webauthn.finish_discoverable_authentication_v2(credential, state, passkey).map_err(rejected)
     }
 
@@ -138,7 +170,7 @@ impl RelyingParty {
         &self,
         credential: &PublicKeyCredential,
         state: &PasskeyAuthentication,
-    ) -> Result<AuthenticationResult, AppError> {
+    ) -> Result<AuthenticationResult, Refused> {
         self.webauthn.finish_passkey_authentication(credential, state).map_err(rejected)
     }
 }
