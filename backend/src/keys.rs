@@ -71,6 +71,12 @@ pub(crate) mod user_object {
 
 /// Keys inside the tenant Durable Object.
 pub(crate) mod tenant_object {
+    use elevate_shared::domain::oath::OathSerial;
+
     pub const BOOTSTRAP: &str = "bootstrap";
+    pub const OATH_PREFIX: &str = "oath/";
+    pub fn oath_token(serial: &OathSerial) -> String {
+        format!("{OATH_PREFIX}{serial}")
+    }
     pub const PROBE: &str = "probe";
 }

@@ -9,7 +9,7 @@ use crate::error::AppError;
 use crate::password::PasswordHash;
 use crate::session::{SessionRecord, SessionToken};
 use crate::storage::Store;
-use crate::tenant_object::TenantObject;
+use crate::tenant_object::{NewOathToken, StoredOathToken, TenantObject};
 use crate::user_object::{
     Identity, PasswordAttempt, PasswordOutcome, RegistrationKind, SignedIn, UserObject,
 };
@@ -20,11 +20,13 @@ use elevate_shared::api::auth::{
     RequestChallengeResponse, SessionSummary,
 };
 use elevate_shared::api::mfa::{TotpEnrolmentStarted, TotpMethodSummary, TypedCode};
+use elevate_shared::api::oath::OathTokenSummary;
 use elevate_shared::api::password::{FraudReported, PendingPrompt};
 use elevate_shared::api::users::{AccountStatus, BypassSummary, Invitation};
 use elevate_shared::domain::audit::{AuditEvent, ChainAnchor};
 use elevate_shared::domain::ids::MethodId;
 use elevate_shared::domain::lockout::LockoutPolicy;
+use elevate_shared::domain::oath::OathSerial;
 use elevate_shared::ids::{CeremonyId, CredentialName, UserId, Username};
 use elevate_shared::time::UnixMillis;
 use serde::{Deserialize, Serialize};
@@ -191,6 +193,11 @@ pub(crate) enum UserCall {
         uses: u32,
         now: UnixMillis,
     },
+    AddOathToken {
+        by: UserId,
+        token: NewOathToken,
+        now: UnixMillis,
+    },
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -272,11 +279,18 @@ pub(crate) enum TenantCall {
     BootstrapOpen,
     ClaimBootstrap { admin: UserId, now: UnixMillis },
     Probe { now: UnixMillis },
+    ImportOath { by: UserId, tokens: Vec<NewOathToken>, now: UnixMillis },
+    ListOath,
+    AssignOath { serial: OathSerial, user: UserId },
+    ReleaseOath { serial: OathSerial },
 }
 
 #[derive(Debug, Serialize, Deserialize)]
 pub(crate) enum TenantReply {
     BootstrapOpen(bool),
+    Imported(usize),
+    OathTokens(Vec<OathTokenSummary>),
+    OathToken(Box<StoredOathToken>),
     Done,
 }
 
@@ -412,6 +426,9 @@ pub(crate) async fn dispatch_user<S: Store, K: Store>(
         UserCall::GrantBypass { by, minutes, uses, now } => {
             UserReply::Bypass(obj.grant_bypass(&by, minutes, uses, now).await?)
         }
+        UserCall::AddOathToken { by, token, now } => UserReply::TotpEnrolled(
+            obj.add_oath_token(&by, &token.serial, token.secret_base32, token.params, now).await?,
+        ),
     })
 }
 
@@ -441,6 +458,17 @@ pub(crate) async fn dispatch_tenant<S: Store>(
         }
         TenantCall::Probe { now } => {
             obj.probe(now).await?;
+            TenantReply::Done
+        }
+        TenantCall::ImportOath { by, tokens, now } => {
+            TenantReply::Imported(obj.import_oath(&by, tokens, now).await?)
+        }
+        TenantCall::ListOath => TenantReply::OathTokens(obj.oath_tokens().await?),
+        TenantCall::AssignOath { serial, user } => {
+            TenantReply::OathToken(Box::new(obj.assign_oath(&serial, &user).await?))
+        }
+        TenantCall::ReleaseOath { serial } => {
+            obj.release_oath(&serial).await?;
             TenantReply::Done
         }
     })

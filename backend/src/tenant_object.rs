@@ -5,7 +5,10 @@ use crate::error::AppError;
 use crate::keys::tenant_object as keys;
 use crate::storage::{Store, get_json, put_json};
 use elevate_shared::api::ErrorCode;
+use elevate_shared::api::oath::OathTokenSummary;
 use elevate_shared::domain::audit::{Actor, AuditAction, AuditDraft, Target};
+use elevate_shared::domain::oath::OathSerial;
+use elevate_shared::domain::totp::TotpParams;
 use elevate_shared::ids::UserId;
 use elevate_shared::time::UnixMillis;
 use serde::{Deserialize, Serialize};
@@ -58,4 +61,122 @@ pub(crate) fn closed() -> AppError {
         ErrorCode::BootstrapClosed,
         "First-run enrolment is closed: an administrator already exists. Sign in instead.",
     )
+}
+
+/// An OATH token in the inventory, with its secret (which only leaves to be assigned).
+#[derive(Clone, Serialize, Deserialize)]
+pub(crate) struct StoredOathToken {
+    pub serial: OathSerial,
+    pub secret_base32: String,
+    pub params: TotpParams,
+    pub imported_at: UnixMillis,
+    pub assigned_to: Option<UserId>,
+}
+
+impl std::fmt::Debug for StoredOathToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StoredOathToken").field("serial", &self.serial).finish_non_exhaustive()
+    }
+}
+
+impl StoredOathToken {
+    pub fn summary(&self) -> OathTokenSummary {
+        OathTokenSummary {
+            serial: self.serial.clone(),
+            params: self.params,
+            imported_at: self.imported_at,
+            assigned_to: self.assigned_to.clone(),
+        }
+    }
+}
+
+/// A token to store, validated by the worker.
+#[derive(Clone, Serialize, Deserialize)]
+pub(crate) struct NewOathToken {
+    pub serial: OathSerial,
+    pub secret_base32: String,
+    pub params: TotpParams,
+}
+
+impl std::fmt::Debug for NewOathToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewOathToken").field("serial", &self.serial).finish_non_exhaustive()
+    }
+}
+
+impl<S: Store> TenantObject<'_, S> {
+    /// Stores all of `tokens` or none: a serial already in the inventory refuses the import.
+    pub async fn import_oath(
+        &self,
+        by: &UserId,
+        tokens: Vec<NewOathToken>,
+        now: UnixMillis,
+    ) -> Result<usize, AppError> {
+        let mut known = Vec::new();
+        for t in &tokens {
+            if self.store.get(&keys::oath_token(&t.serial)).await?.is_some() {
+                known.push(t.serial.to_string());
+            }
+        }
+        if !known.is_empty() {
+            return Err(AppError::api(
+                ErrorCode::BadRequest,
+                format!("Already imported, so nothing was imported: {}.", known.join(", ")),
+            ));
+        }
+        for t in &tokens {
+            let stored = StoredOathToken {
+                serial: t.serial.clone(),
+                secret_base32: t.secret_base32.clone(),
+                params: t.params,
+                imported_at: now,
+                assigned_to: None,
+            };
+            put_json(self.store, &keys::oath_token(&t.serial), &stored).await?;
+        }
+        let draft =
+            AuditDraft::new(AuditAction::OathTokensImported, Actor::User(by.clone()), Target::None, now)
+                .detail("count", tokens.len())
+                .detail("serials", tokens.iter().map(|t| t.serial.as_str()).collect::<Vec<_>>().join(" "));
+        crate::audit_log::record(self.store, draft).await?;
+        Ok(tokens.len())
+    }
+
+    pub async fn oath_tokens(&self) -> Result<Vec<OathTokenSummary>, AppError> {
+        let mut out = Vec::new();
+        for key in self.store.list(keys::OATH_PREFIX).await? {
+            if let Some(t) = get_json::<StoredOathToken>(self.store, &key).await? {
+                out.push(t.summary());
+            }
+        }
+        Ok(out)
+    }
+
+    /// Marks the token as `user`'s and hands out its secret for their object; a token is
+    /// assigned once.
+    pub async fn assign_oath(&self, serial: &OathSerial, user: &UserId) -> Result<StoredOathToken, AppError> {
+        let key = keys::oath_token(serial);
+        let Some(mut token) = get_json::<StoredOathToken>(self.store, &key).await? else {
+            return Err(AppError::api(ErrorCode::NotFound, format!("There is no token {serial}.")));
+        };
+        if token.assigned_to.is_some() {
+            return Err(AppError::api(
+                ErrorCode::TokenAssigned,
+                format!("Token {serial} is already assigned."),
+            ));
+        }
+        token.assigned_to = Some(user.clone());
+        put_json(self.store, &key, &token).await?;
+        Ok(token)
+    }
+
+    /// Undoes an assignment whose second half (the user's object) failed.
+    pub async fn release_oath(&self, serial: &OathSerial) -> Result<(), AppError> {
+        let key = keys::oath_token(serial);
+        if let Some(mut token) = get_json::<StoredOathToken>(self.store, &key).await? {
+            token.assigned_to = None;
+            put_json(self.store, &key, &token).await?;
+        }
+        Ok(())
+    }
 }

@@ -336,3 +336,66 @@ async fn another_persons_passkey_or_ceremony_is_refused_and_only_administrators_
     assert_eq!(a.status, 200, "{}", a.body);
     Ok(())
 }
+
+#[tokio::test]
+async fn imported_oath_tokens_are_assigned_once_and_their_codes_sign_in() -> TestResult {
+    let stack = Stack::start_with("accounts-oath", &[("TEST_CLOCK", "on"), ("MFA_LOCKOUT", LOCKOUT)]).await;
+    let admin = administrator(&stack).await;
+    let anon = Api::new(&stack);
+    let (_, code) = invite(&admin, "bob").await;
+    let (carol_id, _) = invite(&admin, "carol").await;
+    let enrolled = anon.post("/api/v1/enrol/password", &json!({ "code": code, "password": PASSWORD })).await;
+    assert_eq!(enrolled.status, 200, "{}", enrolled.body);
+
+    // A bad file imports nothing and names every bad row.
+    let secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
+    let bad = json!({ "tokens": [
+        { "serial": "HW-1", "secret": secret },
+        { "serial": "HW 2", "secret": secret },
+        { "serial": "HW-3", "secret": "not base32!" },
+        { "serial": "HW-4", "secret": secret, "digits": 7 },
+    ] });
+    let refused = admin.post("/api/v1/oath-tokens/import", &bad).await;
+    assert_eq!((refused.status, refused.code()), (400, "bad_request"), "{}", refused.body);
+    let message = refused.body["error"]["message"].as_str().unwrap_or_default();
+    assert!(["line 2", "line 3", "line 4"].iter().all(|l| message.contains(l)), "{message}");
+    assert_eq!(admin.get("/api/v1/oath-tokens").await.body["tokens"], json!([]));
+
+    // Two tokens, one assigned to bob as it is imported (8 digits, 60 s, SHA-256).
+    let good = json!({ "tokens": [
+        { "serial": "HW-1", "secret": secret, "digits": 8, "period_secs": 60, "algorithm": "SHA256", "user": "bob" },
+        { "serial": "HW-2", "secret": "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ" },
+    ] });
+    let imported = admin.post("/api/v1/oath-tokens/import", &good).await;
+    assert_eq!(imported.status, 201, "{}", imported.body);
+    assert_eq!(imported.body["assigned"], json!([{ "serial": "HW-1", "username": "bob" }]));
+    let again = admin.post("/api/v1/oath-tokens/import", &json!({ "tokens": [good["tokens"][1]] })).await;
+    assert_eq!((again.status, again.code()), (400, "bad_request"), "a serial is imported once");
+    let list = admin.get("/api/v1/oath-tokens").await;
+    assert!(!list.body.to_string().contains(secret), "the inventory never shows secrets");
+    assert_eq!(list.body["tokens"].as_array().map(Vec::len), Some(2));
+
+    // A token is assigned once.
+    let taken =
+        admin.post("/api/v1/oath-tokens/assign", &json!({ "serial": "HW-1", "user": carol_id })).await;
+    assert_eq!((taken.status, taken.code()), (409, "token_assigned"), "{}", taken.body);
+    let assigned =
+        admin.post("/api/v1/oath-tokens/assign", &json!({ "serial": "HW-2", "user": carol_id })).await;
+    assert_eq!(assigned.status, 200, "{}", assigned.body);
+
+    // Bob signs in with his password and the token's code, as pyotp computes it.
+    let uri = format!("otpauth://totp/HW-1?secret={secret}&digits=8&period=60&algorithm=SHA256");
+    let t = (now_ms() / 60_000 + 2) * 60_000;
+    let step = password_sign_in(&anon, "bob", PASSWORD, Some(t)).await;
+    assert_eq!(step.body["step"], "second_factor", "{}", step.body);
+    let answer = json!({ "user_id": step.body["user_id"], "ticket": step.body["ticket"], "code": pyotp_code(&uri, t / 1000) });
+    let done = anon.post_at("/api/v1/sign-in/second-factor/totp", &answer, Some(t + 1_000)).await;
+    assert_eq!(done.status, 200, "{}", done.body);
+    assert_eq!(done.body["totp_methods"][0]["name"], "OATH token HW-1");
+
+    // Only administrators manage tokens.
+    let bob = anon.with_cookie(&done.session.expect("a session"));
+    assert_eq!(bob.get("/api/v1/oath-tokens").await.status, 403);
+    assert_eq!(bob.post("/api/v1/oath-tokens/import", &good).await.status, 403);
+    Ok(())
+}

@@ -161,6 +161,44 @@ impl<S: Store, K: Store> UserObject<'_, S, K> {
         Ok(summary)
     }
 
+    /// Adds an OATH hardware token an administrator assigned: it works like an app at once (the
+    /// person holds the token; its secret came from the vendor, not from this screen).
+    pub async fn add_oath_token(
+        &self,
+        by: &elevate_shared::ids::UserId,
+        serial: &elevate_shared::domain::oath::OathSerial,
+        secret_base32: String,
+        params: TotpParams,
+        now: UnixMillis,
+    ) -> Result<TotpMethodSummary, AppError> {
+        let shown: String = serial.as_str().chars().take(48).collect();
+        let name = CredentialName::parse(format!("OATH token {shown}"))
+            .map_err(|e| AppError::internal(e.to_string()))?;
+        let id = MethodId::parse(hex::encode(crate::random::bytes::<16>()?))
+            .map_err(|e| AppError::internal(e.to_string()))?;
+        let stored = StoredTotp {
+            id,
+            name,
+            secret_base32,
+            params,
+            created_at: now,
+            last_used_at: None,
+            last_step: None,
+        };
+        stored.secret()?;
+        let summary = stored.summary();
+        let mut methods = self.totp_methods().await?;
+        methods.push(stored);
+        put_json(self.store, keys::TOTP_METHODS, &methods).await?;
+        self.record(
+            self.draft_by(by, AuditAction::MfaMethodChanged, now)
+                .detail("change", "oath_token_assigned")
+                .detail("serial", serial.as_str()),
+        )
+        .await?;
+        Ok(summary)
+    }
+
     /// A step-up in a live session: checks the account's lockout, tries the code against every
     /// method, and on success records the new MFA evidence in the session.
     pub async fn verify_totp(

@@ -94,6 +94,8 @@ pub enum ErrorCode {
     /// The account is locked (after a fraud report, or by an administrator) until an
     /// administrator unlocks it.
     AccountLocked,
+    /// The token is already assigned to someone.
+    TokenAssigned,
     /// Something on the server failed; details are logged, never sent.
     Internal,
 }
@@ -116,6 +118,7 @@ impl ErrorCode {
             Self::LastSignInMethod => 409,
             Self::MfaLockedOut | Self::AccountLocked => 423,
             Self::InvitationInvalid | Self::PasswordRejected => 400,
+            Self::TokenAssigned => 409,
             Self::MfaThrottled => 429,
             Self::SettingsInvalid
             | Self::AssignmentRefused
@@ -191,6 +194,7 @@ impl ErrorCode {
             Self::InvitationInvalid => "invitation_invalid",
             Self::PasswordRejected => "password_rejected",
             Self::AccountLocked => "account_locked",
+            Self::TokenAssigned => "token_assigned",
             Self::Internal => "internal",
         }
     }

@@ -14,6 +14,7 @@ pub mod domain_errors;
 pub mod error;
 pub mod health;
 pub mod mfa;
+pub mod oath;
 pub mod password;
 pub mod paths;
 pub mod roles;

@@ -46,6 +46,10 @@ pub const USER_INVITE: &str = "/api/v1/users/invite";
 pub const USER_UNLOCK: &str = "/api/v1/users/unlock";
 pub const USER_RESET_METHODS: &str = "/api/v1/users/reset-methods";
 pub const USER_BYPASS: &str = "/api/v1/users/bypass";
+/// Administrators: the OATH hardware token inventory.
+pub const OATH_TOKENS: &str = "/api/v1/oath-tokens";
+pub const OATH_IMPORT: &str = "/api/v1/oath-tokens/import";
+pub const OATH_ASSIGN: &str = "/api/v1/oath-tokens/assign";
 /// Alerts raised by events (fraud reports, lockouts, bypasses, cloned authenticators).
 pub const ALERTS_RAISED: &str = "/api/v1/alerts/raised";
 

@@ -144,6 +144,8 @@ catalogue! {
     InvitationIssued = 412, "invitation_issued", Warning, "Enrolment invitation issued";
     /// A person used their invitation to enrol their first method.
     InvitationRedeemed = 413, "invitation_redeemed", Information, "Enrolment invitation redeemed";
+    /// An administrator imported OATH hardware tokens into the inventory.
+    OathTokensImported = 414, "oath_tokens_imported", Warning, "OATH hardware tokens imported";
     AlertFixed = 501, "alert_fixed", Information, "Security alert fixed";
     AlertDismissed = 502, "alert_dismissed", Warning, "Security alert dismissed";
     TokenCreated = 601, "token_created", Information, "Grant token issued";

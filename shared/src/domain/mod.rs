@@ -28,6 +28,7 @@ pub mod durations;
 pub mod ids;
 pub mod lockout;
 pub mod mfa;
+pub mod oath;
 pub mod policy;
 pub mod request;
 pub mod role;

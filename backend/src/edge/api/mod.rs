@@ -5,6 +5,7 @@ mod auth;
 mod bench;
 mod health;
 mod mfa;
+mod oath;
 mod password;
 mod users;
 
@@ -93,6 +94,9 @@ async fn route(ctx: &Ctx<'_>, req: &mut Request) -> Result<Response, AppError> {
         (Method::Post, paths::USER_RESET_METHODS) => users::reset_methods(ctx, req).await,
         (Method::Post, paths::USER_BYPASS) => users::bypass(ctx, req).await,
         (Method::Get, paths::ALERTS_RAISED) => users::raised_alerts(ctx, req).await,
+        (Method::Get, paths::OATH_TOKENS) => oath::list(ctx, req).await,
+        (Method::Post, paths::OATH_IMPORT) => oath::import(ctx, req).await,
+        (Method::Post, paths::OATH_ASSIGN) => oath::assign_route(ctx, req).await,
         (Method::Get, paths::AUDIT) => audit::list(ctx, req).await,
         (Method::Get, paths::AUDIT_VERIFY) => audit::verify(ctx, req).await,
         (Method::Post, paths::BENCH) => bench::run(ctx, req).await,
@@ -142,6 +146,9 @@ const ROUTED: &[&str] = &[
     paths::USER_RESET_METHODS,
     paths::USER_BYPASS,
     paths::ALERTS_RAISED,
+    paths::OATH_TOKENS,
+    paths::OATH_IMPORT,
+    paths::OATH_ASSIGN,
     paths::AUDIT,
     paths::AUDIT_VERIFY,
     paths::BENCH,
