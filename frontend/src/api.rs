@@ -3,6 +3,7 @@
 //! Requests and responses are `elevate_shared::api` types. Transport failures and API errors are
 //! kept apart so the UI can say "can't reach Elevate" differently from "the server said no".
 
+use elevate_shared::api::alerts::RaisedAlerts;
 use elevate_shared::api::auth::{
     AddPasskeyStart, AuthenticationStarted, BootstrapStart, BootstrapStatus, DiscoverableFinish,
     DiscoverableStarted, Me, MfaEvidence, MySessions, PasskeySummary, RegistrationFinish,
@@ -11,6 +12,14 @@ use elevate_shared::api::auth::{
 use elevate_shared::api::mfa::{
     RemoveMethod, RenameMethod, TotpEnrolmentFinish, TotpEnrolmentStart, TotpEnrolmentStarted,
     TotpMethodSummary, TotpVerify,
+};
+use elevate_shared::api::password::{
+    FraudReport, FraudReported, PasswordSignIn, PendingPrompts, SecondFactorBypass, SecondFactorPasskey,
+    SecondFactorTotp, SetPassword, SignInStep,
+};
+use elevate_shared::api::users::{
+    BypassSummary, CreateUser, EnrolPasskeyFinish, EnrolPassword, EnrolStatus, EnrolWith, GrantBypass,
+    InvitationIssued, UserAction, UserCreated, UserList,
 };
 use elevate_shared::api::{ApiError, CSRF_HEADER, CSRF_VALUE, ErrorBody, ErrorCode, paths};
 use gloo_net::http::{Request, Response};
@@ -131,4 +140,82 @@ pub async fn remove_method(body: &RemoveMethod) -> Result<serde_json::Value, Cli
 
 pub async fn rename_method(body: &RenameMethod) -> Result<serde_json::Value, ClientError> {
     post(paths::MY_METHOD_RENAME, body).await
+}
+
+/// A password sign-in: signed in, or the second-factor step that must follow.
+pub async fn sign_in_password(body: &PasswordSignIn) -> Result<SignInStep, ClientError> {
+    post(paths::SIGN_IN_PASSWORD, body).await
+}
+
+pub async fn second_factor_totp(body: &SecondFactorTotp) -> Result<Me, ClientError> {
+    post(paths::SIGN_IN_SECOND_FACTOR_TOTP, body).await
+}
+
+pub async fn second_factor_passkey(body: &SecondFactorPasskey) -> Result<Me, ClientError> {
+    post(paths::SIGN_IN_SECOND_FACTOR_PASSKEY, body).await
+}
+
+pub async fn second_factor_bypass(body: &SecondFactorBypass) -> Result<Me, ClientError> {
+    post(paths::SIGN_IN_SECOND_FACTOR_BYPASS, body).await
+}
+
+pub async fn set_password(body: &SetPassword) -> Result<serde_json::Value, ClientError> {
+    post(paths::MY_PASSWORD, body).await
+}
+
+/// Password sign-ins waiting for this person's second factor.
+pub async fn my_prompts() -> Result<PendingPrompts, ClientError> {
+    get(paths::MY_PROMPTS).await
+}
+
+/// "This wasn't me": cancels the prompts, ends the other sessions and locks the account.
+pub async fn report_fraud(body: &FraudReport) -> Result<FraudReported, ClientError> {
+    post(paths::MY_FRAUD_REPORT, body).await
+}
+
+pub async fn enrol_status(body: &EnrolWith) -> Result<EnrolStatus, ClientError> {
+    post(paths::ENROL_STATUS, body).await
+}
+
+pub async fn enrol_passkey_start(body: &EnrolWith) -> Result<RegistrationStarted, ClientError> {
+    post(paths::ENROL_PASSKEY_START, body).await
+}
+
+pub async fn enrol_passkey_finish(body: &EnrolPasskeyFinish) -> Result<Me, ClientError> {
+    post(paths::ENROL_PASSKEY_FINISH, body).await
+}
+
+pub async fn enrol_password(body: &EnrolPassword) -> Result<Me, ClientError> {
+    post(paths::ENROL_PASSWORD, body).await
+}
+
+pub async fn users() -> Result<UserList, ClientError> {
+    get(paths::USERS).await
+}
+
+pub async fn create_user(body: &CreateUser) -> Result<UserCreated, ClientError> {
+    post(paths::USER_CREATE, body).await
+}
+
+/// A fresh invitation for the person; any earlier one stops working.
+pub async fn invite_user(body: &UserAction) -> Result<InvitationIssued, ClientError> {
+    post(paths::USER_INVITE, body).await
+}
+
+pub async fn unlock_user(body: &UserAction) -> Result<serde_json::Value, ClientError> {
+    post(paths::USER_UNLOCK, body).await
+}
+
+/// Removes every method and session of the person; a fresh invitation comes back.
+pub async fn reset_methods(body: &UserAction) -> Result<InvitationIssued, ClientError> {
+    post(paths::USER_RESET_METHODS, body).await
+}
+
+pub async fn grant_bypass(body: &GrantBypass) -> Result<BypassSummary, ClientError> {
+    post(paths::USER_BYPASS, body).await
+}
+
+/// Alerts raised by events, newest first.
+pub async fn raised_alerts() -> Result<RaisedAlerts, ClientError> {
+    get(paths::ALERTS_RAISED).await
 }

@@ -1,43 +1,59 @@
 //! The app root: session context, the router, and the signed-in shell with its navigation.
 
 use crate::pages::{
-    bootstrap::Bootstrap, not_built::NotBuilt, overview::Overview, security_info::SecurityInfo,
-    sign_in::SignIn,
+    alerts::Alerts, bootstrap::Bootstrap, enrol::Enrol, not_built::NotBuilt, overview::Overview,
+    security_info::SecurityInfo, sign_in::SignIn, users::Users,
 };
 use crate::routes::Page;
 use crate::session::{Session, SessionState};
 use leptos::prelude::*;
 use leptos_router::StaticSegment;
 use leptos_router::components::{A, Route, Router, Routes};
+use leptos_router::hooks::use_location;
 
-/// Which top-level screen the session calls for. Only a change of screen re-renders the tree, so
-/// refreshing the signed-in person's details keeps every page's own state.
+/// Which top-level screen the session (and, for an invitation, the path) calls for. Only a change
+/// of screen re-renders the tree, so refreshing the signed-in person's details keeps every page's
+/// own state.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Screen {
     Loading,
     Bootstrap,
     SignIn,
+    /// Redeeming an invitation, signed in or not: it is for a person who has no way in yet.
+    Enrol,
     Portal,
 }
 
 #[component]
 pub fn App() -> impl IntoView {
     let session = Session::provide();
-    let screen = Memo::new(move |_| match session.0.get() {
-        SessionState::Loading => Screen::Loading,
-        SessionState::SignedOut { bootstrap_open: true } => Screen::Bootstrap,
-        SessionState::SignedOut { bootstrap_open: false } => Screen::SignIn,
-        SessionState::SignedIn(_) => Screen::Portal,
-    });
     view! {
         <Router>
-            {move || match screen.get() {
-                Screen::Loading => view! { <p class="loading" role="status">"Loading Elevate…"</p> }.into_any(),
-                Screen::Bootstrap => view! { <Bootstrap /> }.into_any(),
-                Screen::SignIn => view! { <SignIn /> }.into_any(),
-                Screen::Portal => view! { <Shell /> }.into_any(),
-            }}
+            <Screens session=session />
         </Router>
+    }
+}
+
+#[component]
+fn Screens(session: Session) -> impl IntoView {
+    let location = use_location();
+    let screen = Memo::new(move |_| {
+        if Page::Enrol.is_at(&location.pathname.get()) {
+            return Screen::Enrol;
+        }
+        match session.0.get() {
+            SessionState::Loading => Screen::Loading,
+            SessionState::SignedOut { bootstrap_open: true } => Screen::Bootstrap,
+            SessionState::SignedOut { bootstrap_open: false } => Screen::SignIn,
+            SessionState::SignedIn(_) => Screen::Portal,
+        }
+    });
+    move || match screen.get() {
+        Screen::Loading => view! { <p class="loading" role="status">"Loading Elevate…"</p> }.into_any(),
+        Screen::Bootstrap => view! { <Bootstrap /> }.into_any(),
+        Screen::SignIn => view! { <SignIn /> }.into_any(),
+        Screen::Enrol => view! { <Enrol /> }.into_any(),
+        Screen::Portal => view! { <Shell /> }.into_any(),
     }
 }
 
@@ -46,7 +62,7 @@ pub fn App() -> impl IntoView {
 fn Shell() -> impl IntoView {
     let session = Session::get();
     let name = move || session.me().map(|me| me.display_name.to_string()).unwrap_or_default();
-    let is_admin = move || session.me().is_some_and(|me| me.is_admin);
+    let is_admin = Memo::new(move |_| session.me().is_some_and(|me| me.is_admin));
     let signing_out = RwSignal::new(false);
     let sign_out = move |_| {
         signing_out.set(true);
@@ -62,15 +78,14 @@ fn Shell() -> impl IntoView {
                 <span class="brand">"Elevate"</span>
                 <span class="who" id="signed-in-user">
                     {name}
-                    {move || is_admin().then_some(view! { <span class="badge">"Administrator"</span> })}
+                    {move || is_admin.get().then_some(view! { <span class="badge">"Administrator"</span> })}
                 </span>
                 <button class="link" id="sign-out" on:click=sign_out disabled=move || signing_out.get()>
                     "Sign out"
                 </button>
             </header>
             <nav class="nav" aria-label="Portal">
-                {Page::NAV
-                    .into_iter()
+                {move || Page::nav(is_admin.get())
                     .map(|page| view! { <A href=page.href()>{page.title()}</A> })
                     .collect_view()}
             </nav>
@@ -80,7 +95,8 @@ fn Shell() -> impl IntoView {
                     <Route path=StaticSegment(Page::MyRoles.segment()) view=|| view! { <NotBuilt page=Page::MyRoles /> } />
                     <Route path=StaticSegment(Page::Approvals.segment()) view=|| view! { <NotBuilt page=Page::Approvals /> } />
                     <Route path=StaticSegment(Page::Roles.segment()) view=|| view! { <NotBuilt page=Page::Roles /> } />
-                    <Route path=StaticSegment(Page::Alerts.segment()) view=|| view! { <NotBuilt page=Page::Alerts /> } />
+                    <Route path=StaticSegment(Page::Users.segment()) view=Users />
+                    <Route path=StaticSegment(Page::Alerts.segment()) view=Alerts />
                     <Route path=StaticSegment(Page::Audit.segment()) view=|| view! { <NotBuilt page=Page::Audit /> } />
                     <Route path=StaticSegment(Page::SecurityInfo.segment()) view=SecurityInfo />
                     <Route path=StaticSegment(Page::SignIn.segment()) view=Overview />

@@ -2,10 +2,14 @@
 //!
 //! It renders state and sends intents; every rule it shows is enforced again by the backend.
 
+mod accounts;
+mod alerts;
 mod api;
 mod app;
+mod browser;
 mod components;
 mod pages;
+mod password;
 mod routes;
 mod session;
 mod totp;

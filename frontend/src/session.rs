@@ -1,9 +1,12 @@
 //! Who is signed in, shared through context, and the ceremonies that change it.
 
 use crate::api::{self, ClientError};
-use crate::webauthn;
+use crate::webauthn::{self, Autofill, WebAuthnError};
 use elevate_shared::api::ErrorCode;
-use elevate_shared::api::auth::{DiscoverableFinish, Me, RegistrationFinish, SignInFinish, SignInStart};
+use elevate_shared::api::auth::{
+    DiscoverableFinish, Me, RegistrationFinish, RegistrationStarted, SignInFinish, SignInStart,
+};
+use elevate_shared::api::password::{SecondFactorChallenge, SecondFactorPasskey};
 use elevate_shared::ids::{CredentialName, Username};
 use leptos::prelude::*;
 
@@ -80,16 +83,80 @@ pub async fn sign_in_with_passkey(username: &str) -> Result<Me, String> {
     api::sign_in_finish(&finish).await.map_err(|e| explain(&e))
 }
 
-/// Completes a registration whose options the server has issued, naming the new passkey.
-pub async fn register_passkey(
-    started: elevate_shared::api::auth::RegistrationStarted,
+/// Completes a registration whose options the server has issued, naming the new passkey; `finish`
+/// sends it and returns what the server answers (the passkey, or the signed-in person).
+pub async fn register_passkey<T>(
+    started: RegistrationStarted,
     name: CredentialName,
-    finish: impl AsyncFnOnce(
-        &RegistrationFinish,
-    ) -> Result<elevate_shared::api::auth::PasskeySummary, ClientError>,
-) -> Result<elevate_shared::api::auth::PasskeySummary, String> {
+    finish: impl AsyncFnOnce(&RegistrationFinish) -> Result<T, ClientError>,
+) -> Result<T, String> {
     let credential = webauthn::create(&started.options).await.map_err(|e| e.to_string())?;
     let body =
         RegistrationFinish { user_id: started.user_id, ceremony_id: started.ceremony_id, name, credential };
     finish(&body).await.map_err(|e| explain(&e))
+}
+
+/// Why a step with an authenticator failed: the browser produced no credential, or the server
+/// refused the one it did.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CeremonyError {
+    #[error(transparent)]
+    Browser(#[from] WebAuthnError),
+    #[error(transparent)]
+    Server(#[from] ClientError),
+}
+
+/// The second factor of a password sign-in with a passkey or security key, as the challenge
+/// asks for it (its options name the person's own credentials).
+pub async fn second_factor_with_passkey(challenge: &SecondFactorChallenge) -> Result<Me, CeremonyError> {
+    let Some(options) = &challenge.passkey else {
+        return Err(WebAuthnError::Other("no passkey was offered".to_owned()).into());
+    };
+    let credential = webauthn::get(options).await?;
+    let body = SecondFactorPasskey {
+        user_id: challenge.user_id.clone(),
+        ticket: challenge.ticket.clone(),
+        credential,
+    };
+    Ok(api::second_factor_passkey(&body).await?)
+}
+
+/// How long a conditional request must have waited before its failure counts as a browser time-out
+/// (worth asking again) rather than a refusal (not worth it), in milliseconds.
+const AUTOFILL_TIMEOUT_MS: f64 = 10_000.0;
+
+/// Passkey autofill: while the sign-in page is open, the username field offers the person's
+/// passkeys, and picking one signs them in without a username (a discoverable sign-in). Returns
+/// the signed-in person, or `None` once it is withdrawn — by another ceremony, by leaving the page
+/// — or cannot run. `busy` says when a picked passkey is being checked; `failed` explains a pick
+/// the server refused, after which the person may pick again.
+pub async fn sign_in_with_autofill(busy: impl Fn(bool), failed: impl Fn(String)) -> Option<Me> {
+    if !webauthn::autofill_available().await {
+        return None;
+    }
+    let autofill = Autofill::begin();
+    while !autofill.aborted() {
+        // The server forgets an unused ceremony after a while; each wait gets a fresh one.
+        let started = api::discover_start().await.ok()?;
+        let asked_at = js_sys::Date::now();
+        let credential = match autofill.get(&started.options).await {
+            Ok(credential) => credential,
+            Err(WebAuthnError::NotAllowed) if js_sys::Date::now() - asked_at >= AUTOFILL_TIMEOUT_MS => {
+                continue;
+            }
+            Err(_) => return None,
+        };
+        busy(true);
+        let result =
+            api::discover_finish(&DiscoverableFinish { ceremony_id: started.ceremony_id, credential }).await;
+        busy(false);
+        match result {
+            Ok(me) => return Some(me),
+            Err(e) if e.code() == Some(ErrorCode::CeremonyNotFound) => {
+                failed("That sign-in waited too long. Choose your passkey again.".to_owned())
+            }
+            Err(e) => failed(explain(&e)),
+        }
+    }
+    None
 }

@@ -54,8 +54,43 @@ impl Portal {
         self.expect_text("#signed-in-user", "Ada Lovelace").await.map(drop)
     }
 
+    /// Enrols an authenticator app through Security info at the current width, with a code
+    /// pyotp computes from the `otpauth://` URI the page shows; returns the URI and the time step
+    /// the enrolment code was made for.
+    pub async fn enrol_app(&self, name: &str) -> Result<(String, u64)> {
+        self.browser.goto(&format!("{}/security-info", self.base_url)).await?;
+        self.replace("#totp-name", name).await?;
+        self.click("#totp-start").await?;
+        self.browser.wait_for("#totp-qr svg", WAIT).await?;
+        self.screenshot(&format!("totp-setup-{}", name.to_lowercase().replace(' ', "-"))).await?;
+        let text = |css: &str| format!("return document.querySelector('{css}').textContent;");
+        let uri = self.browser.execute(&text("#totp-uri"), vec![]).await?;
+        let uri = uri.as_str().unwrap_or_default().trim().to_owned();
+        if !uri.starts_with("otpauth://totp/Elevate:") {
+            return Err(WebDriverError(format!("the page shows no otpauth URI: {uri}")));
+        }
+        let secret = self.browser.execute(&text("#totp-secret"), vec![]).await?;
+        let secret: String =
+            secret.as_str().unwrap_or_default().chars().filter(|c| !c.is_whitespace()).collect();
+        if !uri.contains(&format!("secret={secret}")) {
+            return Err(WebDriverError(format!("the shown key differs from the QR's: {secret} vs {uri}")));
+        }
+        let now = crate::peers::unix_now();
+        self.fill("#totp-code", &crate::peers::pyotp_code(&uri, now)).await?;
+        self.click("#totp-verify").await?;
+        self.expect_text("#totp-status", "is on").await?;
+        Ok((uri, now / 30))
+    }
+
     pub async fn fill(&self, css: &str, text: &str) -> Result<()> {
         let e = self.browser.wait_for(css, WAIT).await?;
+        self.browser.type_into(&e, text).await
+    }
+
+    /// Replaces a field's text (fields may come pre-filled with a suggestion).
+    pub async fn replace(&self, css: &str, text: &str) -> Result<()> {
+        let e = self.browser.wait_for(css, WAIT).await?;
+        self.browser.clear(&e).await?;
         self.browser.type_into(&e, text).await
     }
 

@@ -87,6 +87,18 @@ impl Session {
         }
     }
 
+    /// Waits up to `timeout` for no element to match `css`.
+    pub async fn wait_for_gone(&self, css: &str, timeout: Duration) -> Result<()> {
+        let deadline = Instant::now() + timeout;
+        while self.find(css).await.is_ok() {
+            if Instant::now() >= deadline {
+                return Err(WebDriverError(format!("{css} was still there after {timeout:?}")));
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        Ok(())
+    }
+
     /// Waits until an element's text contains `needle`, returning the text.
     pub async fn wait_for_text(&self, css: &str, needle: &str, timeout: Duration) -> Result<String> {
         let deadline = Instant::now() + timeout;
@@ -181,6 +193,13 @@ impl Session {
 
     pub async fn remove_authenticator(&self, id: &str) -> Result<()> {
         self.cmd(reqwest::Method::DELETE, &format!("/webauthn/authenticator/{id}"), None).await.map(drop)
+    }
+
+    /// Puts a credential (as [`Self::credentials`] returned it, private key included) into an
+    /// authenticator: the same key carried to another device.
+    pub async fn add_credential(&self, authenticator: &str, credential: &Value) -> Result<()> {
+        let path = format!("/webauthn/authenticator/{authenticator}/credential");
+        self.cmd(reqwest::Method::POST, &path, Some(credential.clone())).await.map(drop)
     }
 
     /// The credentials an authenticator holds (with `signCount`).

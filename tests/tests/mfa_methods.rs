@@ -3,41 +3,11 @@
 //! protections around codes, against the real worker.
 
 use elevate_e2e::browser::Portal;
-use elevate_e2e::peers::{pyotp_code, unix_now};
+use elevate_e2e::peers::pyotp_code;
 use elevate_e2e::stack::Stack;
 use serde_json::{Value, json};
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
-
-/// Enrols an authenticator app through the UI at the current width; returns its `otpauth://` URI
-/// and the time step its enrolment code was made for.
-async fn enrol_app(portal: &Portal, name: &str) -> Result<(String, u64), Box<dyn std::error::Error>> {
-    portal.browser.goto(&format!("{}/security-info", portal.base_url)).await?;
-    let field = portal.browser.wait_for("#totp-name", elevate_e2e::browser::WAIT).await?;
-    portal.browser.clear(&field).await?;
-    portal.fill("#totp-name", name).await?;
-    portal.click("#totp-start").await?;
-    portal.browser.wait_for("#totp-qr svg", elevate_e2e::browser::WAIT).await?;
-    portal.screenshot(&format!("totp-setup-{}", name.to_lowercase().replace(' ', "-"))).await?;
-    let uri = portal
-        .browser
-        .execute("return document.querySelector('#totp-uri').textContent.trim();", vec![])
-        .await?;
-    let uri = uri.as_str().unwrap_or_default().to_owned();
-    assert!(uri.starts_with("otpauth://totp/Elevate:ada?"), "{uri}");
-    let secret =
-        portal.browser.execute("return document.querySelector('#totp-secret').textContent;", vec![]).await?;
-    let secret: String = secret.as_str().unwrap_or_default().chars().filter(|c| !c.is_whitespace()).collect();
-    assert!(
-        uri.contains(&format!("secret={secret}")),
-        "the shown key differs from the QR's: {secret} vs {uri}"
-    );
-    let now = unix_now();
-    portal.fill("#totp-code", &pyotp_code(&uri, now)).await?;
-    portal.click("#totp-verify").await?;
-    portal.expect_text("#totp-status", "is on").await?;
-    Ok((uri, now / 30))
-}
 
 async fn step_up(http: &reqwest::Client, stack: &Stack, cookie: &str, code: &str) -> (u16, Value) {
     let resp = http
@@ -64,7 +34,7 @@ async fn authenticator_app_enrols_through_the_ui_and_each_code_works_once() -> T
 
     // Enrol on a phone-sized screen.
     portal.browser.emulate_width(Some(390)).await?;
-    let (uri, enrolled_step) = enrol_app(&portal, "Pixel authenticator").await?;
+    let (uri, enrolled_step) = portal.enrol_app("Pixel authenticator").await?;
     assert!(portal.horizontal_overflow().await? <= 0, "Security info overflows a 390 px screen");
     portal.screenshot("totp-enrolled-390px").await?;
     portal.browser.emulate_width(None).await?;
@@ -138,7 +108,7 @@ async fn guessing_codes_locks_verification_before_the_hundredth_failure() -> Tes
     let portal = Portal::open(&stack, "lockout").await?;
     portal.browser.add_authenticator("internal", true).await?;
     portal.enrol_first_admin_and_sign_in().await?;
-    let (uri, step) = enrol_app(&portal, "Authenticator").await?;
+    let (uri, step) = portal.enrol_app("Authenticator").await?;
     let cookie = portal.browser.cookie("elevate_session").await?;
     let http = reqwest::Client::new();
     let right = pyotp_code(&uri, (step + 1) * 30);

@@ -1,8 +1,11 @@
 //! The portal's pages, one module each.
 
+pub mod alerts;
 pub mod bootstrap;
+pub mod enrol;
 pub mod format;
 pub mod not_built;
 pub mod overview;
 pub mod security_info;
 pub mod sign_in;
+pub mod users;

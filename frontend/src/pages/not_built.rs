@@ -10,7 +10,6 @@ pub fn NotBuilt(page: Page) -> impl IntoView {
         Page::MyRoles => "your eligible and active roles, with Activate, Extend and Deactivate",
         Page::Approvals => "the requests waiting for your approval",
         Page::Roles => "roles, their members and their settings",
-        Page::Alerts => "security alerts about risky settings, each with its fix",
         Page::Audit => "the audit log, with filters, export and chain verification",
         _ => "this part of the portal",
     };

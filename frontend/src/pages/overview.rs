@@ -1,9 +1,8 @@
 //! The landing page after sign-in: who you are, your session and what is available.
 
-use super::format::when;
+use super::format::{mfa_method, when};
 use crate::routes::Page;
 use crate::session::Session;
-use elevate_shared::api::auth::MfaMethodKind;
 use leptos::prelude::*;
 use leptos_router::components::A;
 
@@ -16,13 +15,7 @@ pub fn Overview() -> impl IntoView {
                 .session
                 .last_mfa
                 .as_ref()
-                .map(|m| {
-                    let method = match m.method {
-                        MfaMethodKind::Passkey => "Passkey",
-                        MfaMethodKind::Totp => "Authenticator app",
-                    };
-                    format!("{method}, {}", when(m.at))
-                })
+                .map(|m| format!("{}, {}", mfa_method(m.method), when(m.at)))
                 .unwrap_or_else(|| "None in this session".to_owned());
             let passkeys = me.passkeys.len();
             view! {

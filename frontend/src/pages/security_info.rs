@@ -1,40 +1,282 @@
-//! Security info: the person's passkeys and authenticator apps, adding either, and proving
-//! presence again with a code.
+//! Security info: sign-ins waiting for the person's second factor (with "this wasn't me"), their
+//! passkeys, authenticator apps and password, proving presence again with a code, and their
+//! sessions.
 //!
 //! Each card keeps its state in its own signals, created once: refreshing the session after a
 //! change re-renders only the lists and what depends on them, never a setup in progress.
 
 use super::format::{clock, when};
 use crate::api;
+use crate::browser;
 use crate::components::qr::Qr;
-use crate::session::{Session, explain, register_passkey};
+use crate::password::{explain_set_password, fraud_report_outcome, read_new_password};
+use crate::session::{Session, SessionState, explain, register_passkey};
 use crate::totp::{
     DEFAULT_NAME, code_lengths, describe, explain_setup, group_key, max_length, pattern, read_code,
     setup_is_over,
 };
+use elevate_shared::api::ErrorCode;
 use elevate_shared::api::auth::{MySessions, RevokeSession};
 use elevate_shared::api::mfa::{
     RemoveMethod, RenameMethod, TotpEnrolmentFinish, TotpEnrolmentStart, TotpEnrolmentStarted, TotpVerify,
 };
+use elevate_shared::api::password::{
+    FraudReport, FraudReported, MIN_PASSWORD_CHARS, PASSWORD_CHANGE_MFA_WINDOW_MINS, PendingPrompt,
+    SetPassword,
+};
 use elevate_shared::domain::ids::MethodId;
-use elevate_shared::ids::CredentialName;
+use elevate_shared::ids::{CeremonyId, CredentialName};
 use leptos::html;
 use leptos::prelude::*;
+use std::time::Duration;
+
+/// How often the waiting sign-ins are asked for while the page is open.
+const PROMPT_POLL: Duration = Duration::from_secs(10);
 
 #[component]
 pub fn SecurityInfo() -> impl IntoView {
+    // Bumped when something elsewhere on the page ended sessions, so the list asks again.
+    let sessions_changed = RwSignal::new(0_u32);
     view! {
         <h1>"Security info"</h1>
+        <PasswordOnly />
+        <Prompts sessions_changed=sessions_changed />
         <Passkeys />
         <AuthenticatorApps />
+        <PasswordCard />
         <StepUp />
-        <Sessions />
+        <Sessions changed=sessions_changed />
     }
 }
 
-/// "My sessions": every browser signed in as this person, with a way to end the others.
+/// A nudge for people who sign in with a password alone (e.g. just after enrolling with one).
 #[component]
-fn Sessions() -> impl IntoView {
+fn PasswordOnly() -> impl IntoView {
+    let session = Session::get();
+    let alone = Memo::new(move |_| {
+        session.me().is_some_and(|me| me.passkeys.is_empty() && me.totp_methods.is_empty())
+    });
+    view! {
+        <Show when=move || alone.get()>
+            <section class="card callout info" id="add-mfa-hint" role="note">
+                <h2>"Add a second way to prove it's you"</h2>
+                <p>
+                    "You sign in with a password alone. Add a passkey or an authenticator app below: then a "
+                    "stolen password is not enough to get in, and roles that need MFA become possible."
+                </p>
+            </section>
+        </Show>
+    }
+}
+
+/// "Sign-in requests waiting for you": password sign-ins waiting for this person's second factor,
+/// asked for again every few seconds while the page is open. One the person did not start means
+/// their password is known; reporting it locks the account until an administrator unlocks it.
+#[component]
+fn Prompts(sessions_changed: RwSignal<u32>) -> impl IntoView {
+    let prompts = RwSignal::new(None::<Result<Vec<PendingPrompt>, String>>);
+    // The prompt whose report awaits a second click.
+    let confirming = RwSignal::new(None::<CeremonyId>);
+    let busy = RwSignal::new(false);
+    let reported = RwSignal::new(None::<Result<FraudReported, String>>);
+    let session = Session::get();
+    let load = move || {
+        leptos::task::spawn_local(async move {
+            let answer = api::my_prompts().await;
+            if answer.as_ref().is_err_and(|e| e.code() == Some(ErrorCode::Unauthenticated)) {
+                // The session ended elsewhere: the portal signs out here too.
+                return session.refresh();
+            }
+            let answer = Some(answer.map(|p| p.prompts).map_err(|e| explain(&e)));
+            // An unchanged answer leaves the list alone, so focus stays on its buttons.
+            if prompts.with_untracked(|now| *now != answer) {
+                prompts.set(answer);
+            }
+        })
+    };
+    load();
+    if let Ok(poll) = set_interval_with_handle(load, PROMPT_POLL) {
+        on_cleanup(move || poll.clear());
+    }
+
+    let report = move |_| {
+        let ticket = confirming.get_untracked();
+        busy.set(true);
+        leptos::task::spawn_local(async move {
+            let result = api::report_fraud(&FraudReport { ticket }).await;
+            busy.set(false);
+            confirming.set(None);
+            reported.set(Some(result.map_err(|e| explain(&e))));
+            sessions_changed.update(|n| *n += 1);
+            load();
+        });
+    };
+
+    let prompt_item = move |p: PendingPrompt| {
+        let ticket = p.ticket.clone();
+        let device = p.user_agent.unwrap_or_else(|| "an unknown browser".to_owned());
+        view! {
+            <li class="prompt" data-ticket=p.ticket.to_string()>
+                <strong>"Your password was entered at "{clock(p.started_at)}</strong>
+                <span class="meta">"From "{device}" · waits until "{clock(p.expires_at)}</span>
+                <span class="meta">"If that was you, finish signing in there. If not, someone knows your password."</span>
+                <div class="method-actions">
+                    <button type="button" class="small danger" id=format!("fraud-{}", p.ticket)
+                        disabled=move || busy.get() on:click=move |_| confirming.set(Some(ticket.clone()))>
+                        "This wasn't me"
+                    </button>
+                </div>
+            </li>
+        }
+    };
+
+    let confirm = move || {
+        confirming.get().map(|_| {
+            let heading = NodeRef::<html::H3>::new();
+            heading.on_load(|el| {
+                let _ = el.focus();
+            });
+            view! {
+                <div class="confirm" role="group" aria-labelledby="fraud-confirm-heading">
+                    <h3 id="fraud-confirm-heading" tabindex="-1" node_ref=heading>"Report this sign-in?"</h3>
+                    <p class="warning-text">
+                        "Elevate will cancel the waiting sign-in, sign you out everywhere else, and lock your "
+                        "account until an administrator unlocks it. You stay signed in here to see what happened."
+                    </p>
+                    <div class="actions">
+                        <button type="button" class="small danger" id="fraud-confirm" on:click=report
+                            disabled=move || busy.get()>
+                            {move || if busy.get() { "Reporting…" } else { "Report it and lock my account" }}
+                        </button>
+                        <button type="button" class="small secondary" id="fraud-keep"
+                            on:click=move |_| confirming.set(None) disabled=move || busy.get()>
+                            "Cancel"
+                        </button>
+                    </div>
+                </div>
+            }
+        })
+    };
+
+    let outcome = move || {
+        reported.get().map(|r| match r {
+            Ok(r) => view! {
+                <div class="callout" id="fraud-result" role="alert">
+                    <h3>"Your account is locked"</h3>
+                    <p>{fraud_report_outcome(&r)}</p>
+                    <p>"Whoever started that sign-in knows your password. What to do now:"</p>
+                    <ol>
+                        <li>"Contact an administrator: only they can unlock your account. Until then nobody can sign in as you, you included."</li>
+                        <li>"Once it is unlocked, change your password below."</li>
+                        <li>"Check “Your sessions”: your other sessions have been signed out."</li>
+                    </ol>
+                </div>
+            }
+            .into_any(),
+            Err(e) => view! { <p class="error" role="alert" id="fraud-result">{e}</p> }.into_any(),
+        })
+    };
+
+    view! {
+        <section class="card" aria-labelledby="prompts-heading">
+            <h2 id="prompts-heading">"Sign-in requests waiting for you"</h2>
+            {outcome}
+            {move || match prompts.get() {
+                None => view! { <p class="meta" role="status">"Loading…"</p> }.into_any(),
+                Some(Err(e)) => view! { <p class="error" role="alert" id="prompts-status">{e}</p> }.into_any(),
+                Some(Ok(list)) if list.is_empty() => view! {
+                    <p class="meta" id="prompts-none">
+                        "None right now. When someone enters your password, the sign-in waits here for your second factor."
+                    </p>
+                }.into_any(),
+                Some(Ok(list)) => view! {
+                    <ul class="list" id="prompt-list" aria-live="polite">
+                        {list.into_iter().map(prompt_item).collect_view()}
+                    </ul>
+                }.into_any(),
+            }}
+            {confirm}
+        </section>
+    }
+}
+
+/// Setting a password, or changing the one there is (which needs a recent check that it's you).
+/// `Me` does not say whether a password is set, so the card serves both.
+#[component]
+fn PasswordCard() -> impl IntoView {
+    let session = Session::get();
+    let new = RwSignal::new(String::new());
+    let busy = RwSignal::new(false);
+    let message = RwSignal::new(None::<Result<String, String>>);
+    // The server asked for a recent check, and the person can give one with a code here.
+    let step_up_first = RwSignal::new(false);
+    let username = move || session.me().map(|me| me.username.to_string()).unwrap_or_default();
+
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Some(me) = session.0.with_untracked(|s| match s {
+            SessionState::SignedIn(me) => Some((me.username.clone(), !me.totp_methods.is_empty())),
+            _ => None,
+        }) else {
+            return;
+        };
+        let (name, can_step_up) = me;
+        let password = match read_new_password(&new.get_untracked(), &name) {
+            Ok(p) => p,
+            Err(e) => return message.set(Some(Err(e))),
+        };
+        busy.set(true);
+        message.set(None);
+        step_up_first.set(false);
+        leptos::task::spawn_local(async move {
+            let result = api::set_password(&SetPassword { new: password }).await;
+            busy.set(false);
+            match result {
+                Ok(_) => {
+                    new.set(String::new());
+                    message.set(Some(Ok("Password saved.".to_owned())));
+                }
+                Err(e) => {
+                    step_up_first.set(e.code() == Some(ErrorCode::MfaRequired) && can_step_up);
+                    message.set(Some(Err(explain_set_password(&e, can_step_up))));
+                }
+            }
+        });
+    };
+
+    view! {
+        <form class="card" on:submit=submit novalidate aria-labelledby="password-heading">
+            <h2 id="password-heading">"Password"</h2>
+            <p class="meta">
+                "Set a password, or change the one you have. When you have a passkey or an authenticator app, "
+                "Elevate asks for one of them after your password too. Changing a password needs a check that "
+                "it's you from the last "{PASSWORD_CHANGE_MFA_WINDOW_MINS}" minutes."
+            </p>
+            // For password managers: the account the new password belongs to.
+            <input type="text" name="username" autocomplete="username" hidden readonly prop:value=username />
+            <label for="new-password">"New password"</label>
+            <input id="new-password" type="password" autocomplete="new-password" required
+                minlength=MIN_PASSWORD_CHARS.to_string() prop:value=move || new.get()
+                on:input=move |ev| new.set(event_target_value(&ev)) />
+            <p class="meta">{format!("At least {MIN_PASSWORD_CHARS} characters; a few unrelated words work well.")}</p>
+            <button id="set-password" type="submit" class="primary" disabled=move || busy.get()>
+                {move || if busy.get() { "Saving…" } else { "Save password" }}
+            </button>
+            {move || status_line("password-status", message.get())}
+            <Show when=move || step_up_first.get()>
+                <button id="password-step-up" type="button" class="secondary"
+                    on:click=move |_| browser::focus("stepup-code")>
+                    "Go to “Verify it's you”"
+                </button>
+            </Show>
+        </form>
+    }
+}
+
+/// "My sessions": every browser signed in as this person, with a way to end the others. Asks
+/// again whenever `changed` moves.
+#[component]
+fn Sessions(changed: RwSignal<u32>) -> impl IntoView {
     let session = Session::get();
     let list = RwSignal::new(None::<Result<MySessions, String>>);
     let load = move || {
@@ -42,7 +284,10 @@ fn Sessions() -> impl IntoView {
             list.set(Some(api::my_sessions().await.map_err(|e| explain(&e))));
         })
     };
-    load();
+    Effect::new(move |_| {
+        changed.track();
+        load();
+    });
     let revoke = move |id: String, current: bool| {
         leptos::task::spawn_local(async move {
             match api::revoke_session(&RevokeSession { id }).await {
