@@ -26,6 +26,15 @@ async fn health_proves_kv_and_durable_object_round_trips() -> TestResult {
     let missing = reqwest::get(stack.api("/api/v1/nope")).await?;
     assert_eq!(missing.status(), 404);
     assert_eq!(missing.json::<Value>().await?["error"]["code"], "not_found");
+    // The local measurement endpoint does not exist without the test clock.
+    let bench = reqwest::Client::new()
+        .post(stack.api("/api/v1/bench"))
+        .header("x-elevate-csrf", "1")
+        .json(&serde_json::json!({ "totp": { "iterations": 1 } }))
+        .send()
+        .await?;
+    assert_eq!(bench.status(), 404);
+    assert_eq!(bench.json::<Value>().await?["error"]["code"], "not_found");
     Ok(())
 }
 

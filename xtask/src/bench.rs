@@ -1,34 +1,73 @@
 //! `cargo xtask bench`: measures what the issues set targets for and writes
 //! `target/bench/results.json` (one entry per measure: name, value, unit). Entries written by
 //! other benches with other names are kept.
+//!
+//! Two kinds of measure: the gzip sizes of the built SPA and worker, and what the CPU-heavy
+//! verifications (TOTP, P-256 and RSA-2048 assertions, password) cost per run inside workerd.
+//! The latter come from `tests/src/bin/workerd_bench.rs`, which starts a local test stack and
+//! times the worker's local-only bench endpoint from outside (see there for how).
 
 use crate::Result;
-use crate::proc::root;
+use crate::proc::{cmd, root};
+use crate::setup::{self, Needs};
 use flate2::Compression;
 use flate2::write::GzEncoder;
 use serde_json::{Value, json};
 use std::io::Write;
 use std::path::Path;
+use std::process::Stdio;
 
 pub fn run() -> Result {
-    crate::build::run()?;
+    // The workerd measures start a whole test stack, browser driver included.
+    setup::run(Needs::Everything)?;
+    crate::build::artifacts()?;
+    record(&sizes()?)?;
+    record(&workerd()?)
+}
+
+/// The gzip -9 sizes of the SPA's and the worker's built files.
+fn sizes() -> Result<Vec<(String, f64, String)>> {
     let mut measures = Vec::new();
     let dist = root().join("dist");
     for (name, ext) in [("spa_wasm_gzip", "wasm"), ("spa_js_gzip", "js"), ("spa_css_gzip", "css")] {
-        measures.push((name.to_owned(), gzip_size_of(&dist, &[ext])? as f64, "bytes"));
+        measures.push((name.to_owned(), gzip_size_of(&dist, &[ext])? as f64, "bytes".to_owned()));
     }
     let spa_total: f64 = measures.iter().map(|m| m.1).sum();
-    measures.push(("spa_total_gzip".to_owned(), spa_total, "bytes"));
+    measures.push(("spa_total_gzip".to_owned(), spa_total, "bytes".to_owned()));
     let worker = root().join("backend").join("build");
     measures.push((
         "worker_bundle_gzip".to_owned(),
         gzip_size_of(&worker, &["wasm", "js", "mjs"])? as f64,
-        "bytes",
+        "bytes".to_owned(),
     ));
-    record(&measures)
+    Ok(measures)
 }
 
-/// Sum of the gzip -9 sizes of the files under `dir` with one of `exts`.
+/// The per-run costs in workerd, as `workerd-bench` prints them (`[{"name","value","unit"}]`).
+/// Its own progress goes to standard error, which is passed through.
+fn workerd() -> Result<Vec<(String, f64, String)>> {
+    let mut bench = cmd("cargo");
+    // The dev profile: the measured work runs in the release worker; the driver only builds
+    // credentials and times requests, and the release profile is size-tuned for wasm.
+    bench.args(["run", "--quiet", "-p", "elevate-e2e", "--bin", "workerd-bench"]);
+    eprintln!("$ cargo run --quiet -p elevate-e2e --bin workerd-bench");
+    let out = bench.stderr(Stdio::inherit()).output()?;
+    if !out.status.success() {
+        return Err(format!("workerd-bench failed ({})", out.status).into());
+    }
+    let printed: Vec<Value> =
+        serde_json::from_slice(&out.stdout).map_err(|e| format!("workerd-bench printed no measures: {e}"))?;
+    printed
+        .iter()
+        .map(|m| match (m["name"].as_str(), m["value"].as_f64(), m["unit"].as_str()) {
+            (Some(name), Some(value), Some(unit)) => Ok((name.to_owned(), value, unit.to_owned())),
+            _ => Err(format!("workerd-bench printed a malformed measure: {m}").into()),
+        })
+        .collect()
+}
+
+/// Sum of the gzip -9 sizes of the files under `dir` with one of `exts`. Hidden folders are
+/// skipped: worker-build stages its next output in `backend/build/.tmp/` while it runs.
 fn gzip_size_of(dir: &Path, exts: &[&str]) -> Result<usize> {
     let mut total = 0;
     let mut stack = vec![dir.to_path_buf()];
@@ -36,7 +75,9 @@ fn gzip_size_of(dir: &Path, exts: &[&str]) -> Result<usize> {
         for entry in std::fs::read_dir(&d)? {
             let path = entry?.path();
             if path.is_dir() {
-                stack.push(path);
+                if !path.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with('.')) {
+                    stack.push(path);
+                }
             } else if path.extension().and_then(|e| e.to_str()).is_some_and(|e| exts.contains(&e)) {
                 let mut gz = GzEncoder::new(Vec::new(), Compression::best());
                 gz.write_all(&std::fs::read(&path)?)?;
@@ -48,14 +89,16 @@ fn gzip_size_of(dir: &Path, exts: &[&str]) -> Result<usize> {
 }
 
 /// Prints the measures and merges them into the results file by name.
-pub fn record(measures: &[(String, f64, &str)]) -> Result {
+pub fn record(measures: &[(String, f64, String)]) -> Result {
     let dir = root().join("target").join("bench");
     std::fs::create_dir_all(&dir)?;
     let file = dir.join("results.json");
     let mut entries: Vec<Value> =
         std::fs::read_to_string(&file).ok().and_then(|t| serde_json::from_str(&t).ok()).unwrap_or_default();
     for (name, value, unit) in measures {
-        println!("{name:<28} {value:>12.0} {unit}");
+        // Sizes are whole bytes; per-run costs keep a decimal.
+        let decimals = usize::from(value.fract() != 0.0);
+        println!("{name:<40} {value:>12.decimals$} {unit}");
         entries.retain(|e| e["name"] != json!(name));
         entries.push(json!({ "name": name, "value": value, "unit": unit }));
     }

@@ -22,7 +22,7 @@ tasks:
   dev     build, then run the portal at http://localhost:8787 and print how to sign in
           (--reset forgets the local state in .wrangler/state first)
   test    fmt, clippy (native + wasm32), unit tests, build, then the end-to-end suites
-  bench   build, then measure sizes and write target/bench/results.json
+  bench   build, then measure sizes and per-run costs in workerd; write target/bench/results.json
 ";
 
 fn main() -> ExitCode {

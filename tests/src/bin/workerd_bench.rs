@@ -9,7 +9,10 @@
 //! verified. This driver starts a stack with `TEST_CLOCK=on`, times whole requests from outside
 //! with k runs and with none, interleaved, [`REPS`] times each after a warm-up, checks that every
 //! run verified, and reports (median t(k) − median t(0)) / k. Fixed costs (HTTP, routing,
-//! decoding, set-up) are in both and cancel.
+//! decoding, set-up) are in both and cancel. On a busy machine wall-clock time also counts
+//! waiting for a CPU, so where Linux's `/proc` shows wrangler's processes it also reports their
+//! CPU time per run the same way (`…_cpu_us`/`…_cpu_ms`: summed over the requests rather than
+//! medians), as a cross-check.
 //!
 //! The inputs are real: a TOTP code computed by `elevate_shared` for the time sent; passkeys
 //! registered natively with webauthn-rs from soft-authenticator attestations (P-256 from
@@ -118,62 +121,149 @@ async fn main() -> Result {
         },
     ];
 
-    let http = reqwest::Client::new();
-    let url = stack.api(paths::BENCH);
+    let port = origin.rsplit(':').next().unwrap_or_default();
+    let bench =
+        Bench { http: reqwest::Client::new(), url: stack.api(paths::BENCH), cpu: CpuMeter::find(port) };
+    if bench.cpu.is_none() {
+        eprintln!("workerd's process not found in /proc: measuring wall-clock time only");
+    }
     let mut results = Vec::new();
     for m in &measures {
-        let per_run = per_run(&http, &url, m).await?;
-        results.push(json!({ "name": m.name, "value": m.unit.of(per_run), "unit": m.unit.name() }));
+        let (wall, cpu) = bench.per_run(m).await?;
+        let unit = m.unit.name();
+        results.push(json!({ "name": m.name, "value": m.unit.of(wall), "unit": unit }));
+        if let (Some(cpu), Some((stem, _))) = (cpu, m.name.rsplit_once('_')) {
+            results
+                .push(json!({ "name": format!("{stem}_cpu_{unit}"), "value": m.unit.of(cpu), "unit": unit }));
+        }
     }
     println!("{}", Value::Array(results));
     Ok(())
 }
 
-/// (median t(k) − median t(0)) / k, with every run of every request verified. Progress shows
-/// each median with the fastest and slowest request (the samples are sorted by then).
-async fn per_run(http: &reqwest::Client, url: &str, m: &Measure) -> Result<Duration> {
-    time(http, url, m, m.k).await?;
-    time(http, url, m, 0).await?;
-    let (mut with, mut without) = (Vec::with_capacity(REPS), Vec::with_capacity(REPS));
-    for _ in 0..REPS {
-        with.push(time(http, url, m, m.k).await?);
-        without.push(time(http, url, m, 0).await?);
-    }
-    let (t_k, t_0) = (median(&mut with), median(&mut without));
-    let per_run = t_k.saturating_sub(t_0) / m.k;
-    let ms = |d: Duration| d.as_secs_f64() * 1e3;
-    eprintln!(
-        "{:<36} k={:<5} t(k)={:>7.1} ms ({:.1}..{:.1})  t(0)={:>5.1} ms ({:.1}..{:.1})  per run {:.1} {}",
-        m.name,
-        m.k,
-        ms(t_k),
-        ms(with[0]),
-        ms(with[REPS - 1]),
-        ms(t_0),
-        ms(without[0]),
-        ms(without[REPS - 1]),
-        m.unit.of(per_run),
-        m.unit.name()
-    );
-    Ok(per_run)
+/// Where and how requests are sent and timed.
+struct Bench {
+    http: reqwest::Client,
+    url: String,
+    cpu: Option<CpuMeter>,
 }
 
-/// One request with `k` runs, timed from sending to the last byte of the answer.
-async fn time(http: &reqwest::Client, url: &str, m: &Measure, k: u32) -> Result<Duration> {
-    let mut inputs = m.inputs.clone();
-    inputs["iterations"] = k.into();
-    let body = json!({ m.op: inputs });
-    let request = http.post(url).header(CSRF_HEADER, CSRF_VALUE).json(&body).build()?;
-    let started = Instant::now();
-    let resp = http.execute(request).await?;
-    let status = resp.status();
-    let text = resp.text().await?;
-    let took = started.elapsed();
-    let answer: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
-    if status != 200 || answer["verified"] != json!(k) {
-        return Err(format!("{}: {k} runs answered {status}: {text}", m.name).into());
+/// One timed request: wall-clock time, and the CPU time workerd spent on it if it can be read.
+struct Timed {
+    wall: Duration,
+    cpu: Option<Duration>,
+}
+
+impl Bench {
+    /// Per run: (median t(k) − median t(0)) / k of wall-clock time, and (Σ cpu(k) − Σ cpu(0)) /
+    /// (reps · k) of workerd's CPU time, with every run of every request verified. Progress
+    /// shows each median with the fastest and slowest request (sorted by then).
+    async fn per_run(&self, m: &Measure) -> Result<(Duration, Option<Duration>)> {
+        self.time(m, m.k).await?;
+        self.time(m, 0).await?;
+        let (mut with, mut without) = (Vec::with_capacity(REPS), Vec::with_capacity(REPS));
+        let (mut cpu_with, mut cpu_without) = (Some(Duration::ZERO), Some(Duration::ZERO));
+        for _ in 0..REPS {
+            let t = self.time(m, m.k).await?;
+            with.push(t.wall);
+            cpu_with = cpu_with.zip(t.cpu).map(|(a, b)| a + b);
+            let t = self.time(m, 0).await?;
+            without.push(t.wall);
+            cpu_without = cpu_without.zip(t.cpu).map(|(a, b)| a + b);
+        }
+        let (t_k, t_0) = (median(&mut with), median(&mut without));
+        let wall = t_k.saturating_sub(t_0) / m.k;
+        let cpu = cpu_with.zip(cpu_without).map(|(a, b)| a.saturating_sub(b) / (m.k * REPS as u32));
+        let ms = |d: Duration| d.as_secs_f64() * 1e3;
+        let unit = m.unit.name();
+        eprintln!(
+            "{:<36} k={:<5} t(k)={:>6.1} ms ({:.1}..{:.1})  t(0)={:>4.1} ms ({:.1}..{:.1})  \
+             per run {:.1} {unit}, cpu {}",
+            m.name,
+            m.k,
+            ms(t_k),
+            ms(with[0]),
+            ms(with[REPS - 1]),
+            ms(t_0),
+            ms(without[0]),
+            ms(without[REPS - 1]),
+            m.unit.of(wall),
+            cpu.map_or("unknown".to_owned(), |c| format!("{:.1} {unit}", m.unit.of(c))),
+        );
+        Ok((wall, cpu))
     }
-    Ok(took)
+
+    /// One request with `k` runs, timed from sending to the last byte of the answer.
+    async fn time(&self, m: &Measure, k: u32) -> Result<Timed> {
+        let mut inputs = m.inputs.clone();
+        inputs["iterations"] = k.into();
+        let body = json!({ m.op: inputs });
+        let request = self.http.post(&self.url).header(CSRF_HEADER, CSRF_VALUE).json(&body).build()?;
+        let cpu_before = self.cpu.as_ref().map(CpuMeter::used);
+        let started = Instant::now();
+        let resp = self.http.execute(request).await?;
+        let status = resp.status();
+        let text = resp.text().await?;
+        let wall = started.elapsed();
+        let cpu = self
+            .cpu
+            .as_ref()
+            .map(CpuMeter::used)
+            .zip(cpu_before)
+            .map(|(after, before)| after.saturating_sub(before));
+        let answer: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
+        if status != 200 || answer["verified"] != json!(k) {
+            return Err(format!("{}: {k} runs answered {status}: {text}", m.name).into());
+        }
+        Ok(Timed { wall, cpu })
+    }
+}
+
+/// The CPU time of the processes `wrangler dev` started (the worker's workerd, its proxy, and
+/// wrangler itself), from Linux's per-thread scheduler statistics. Waiting for a CPU on a busy
+/// machine inflates wall-clock time but not this; the processes' per-request overhead is in
+/// t(0) as well and cancels.
+struct CpuMeter {
+    process_group: u32,
+}
+
+impl CpuMeter {
+    /// The process group of the workerd that listens on `port`.
+    fn find(port: &str) -> Option<Self> {
+        let listens = format!("entry=127.0.0.1:{port}");
+        std::fs::read_dir("/proc").ok()?.flatten().find_map(|entry| {
+            let cmdline = std::fs::read(entry.path().join("cmdline")).ok()?;
+            let cmdline = String::from_utf8_lossy(&cmdline);
+            if !(cmdline.contains("workerd") && cmdline.contains(&listens)) {
+                return None;
+            }
+            process_group_of(&entry.path()).map(|process_group| Self { process_group })
+        })
+    }
+
+    /// CPU time used so far by every thread of every process in the group.
+    fn used(&self) -> Duration {
+        let mut nanos = 0u64;
+        let Ok(processes) = std::fs::read_dir("/proc") else { return Duration::ZERO };
+        for process in processes.flatten().map(|e| e.path()) {
+            if process_group_of(&process) != Some(self.process_group) {
+                continue;
+            }
+            let Ok(tasks) = std::fs::read_dir(process.join("task")) else { continue };
+            for task in tasks.flatten() {
+                // `schedstat`: nanoseconds on a CPU, nanoseconds waiting, time slices.
+                let stat = std::fs::read_to_string(task.path().join("schedstat")).unwrap_or_default();
+                nanos += stat.split_whitespace().next().and_then(|n| n.parse::<u64>().ok()).unwrap_or(0);
+            }
+        }
+        Duration::from_nanos(nanos)
+    }
+}
+
+/// The process group in `/proc/PID/stat`: the third field after the parenthesised command name.
+fn process_group_of(process: &std::path::Path) -> Option<u32> {
+    let stat = std::fs::read_to_string(process.join("stat")).ok()?;
+    stat.rsplit_once(')')?.1.split_whitespace().nth(2)?.parse().ok()
 }
 
 fn median(samples: &mut [Duration]) -> Duration {
