@@ -3,10 +3,14 @@
 //! Authentication goes through webauthn-rs unchanged. Registration options come from
 //! webauthn-rs too; the response is verified by [`registration`] (see there for why).
 
+#[cfg(test)]
+mod bound_ceremony_tests;
 pub(crate) mod registration;
 
 use crate::config::Config;
 use crate::error::AppError;
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use elevate_shared::api::ErrorCode;
 use elevate_shared::ids::{DisplayName, UserId, Username};
 use std::time::Duration;
@@ -140,6 +144,30 @@ impl RelyingParty {
         self.webauthn
             .start_passkey_authentication(passkeys)
             .map_err(|e| AppError::internal(format!("cannot start authentication: {e:?}")))
+    }
+
+    /// Options whose challenge *is* `digest` (a request's, an approval's or an extension's), so
+    /// the assertion signs that very request. webauthn-rs draws a random challenge; its state is
+    /// serialisable (feature `danger-allow-state-serialisation`), and the challenge is set in both
+    /// the options and the state the same way. `bound_ceremony_tests` pins that a tap over the
+    /// digest verifies and a tap over anything else does not.
+    pub fn start_bound_authentication(
+        &self,
+        passkeys: &[Passkey],
+        digest: &[u8; 32],
+    ) -> Result<(RequestChallengeResponse, PasskeyAuthentication), AppError> {
+        let (mut options, state) = self.start_authentication(passkeys)?;
+        options.public_key.challenge = digest.to_vec().into();
+        let mut json = serde_json::to_value(&state)
+            .map_err(|e| AppError::internal(format!("authentication state: {e}")))?;
+        let challenge = json
+            .get_mut("ast")
+            .and_then(|ast| ast.get_mut("challenge"))
+            .ok_or_else(|| AppError::internal("authentication state has no challenge"))?;
+        *challenge = serde_json::Value::String(URL_SAFE_NO_PAD.encode(digest));
+        let state = serde_json::from_value(json)
+            .map_err(|e| AppError::internal(format!("authentication state: {e}")))?;
+        Ok((options, state))
     }
 
     /// Options for a sign-in without a username: any discoverable passkey for this RP may answer.

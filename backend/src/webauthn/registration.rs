@@ -228,4 +228,4 @@ fn is_empty_map(v: &Value) -> bool {
 
 #[cfg(test)]
 #[path = "registration_tests.rs"]
-mod tests;
+pub(crate) mod tests;

@@ -13,12 +13,12 @@ use std::collections::BTreeMap;
 use webauthn_rs::prelude::{PasskeyRegistration, Uuid, Webauthn, WebauthnBuilder};
 use webauthn_rs_core::proto::AuthenticatorAttestationResponseRaw;
 
-const RP_ID: &str = "localhost";
-const ORIGIN: &str = "http://localhost:8787";
+pub(crate) const RP_ID: &str = "localhost";
+pub(crate) const ORIGIN: &str = "http://localhost:8787";
 
 /// What a soft authenticator puts in its response; each test bends one field.
 #[derive(Clone)]
-struct Soft {
+pub(crate) struct Soft {
     ceremony_type: &'static str,
     challenge: Vec<u8>,
     origin: String,
@@ -37,7 +37,7 @@ const BS: u8 = 0x10;
 const AT: u8 = 0x40;
 
 impl Soft {
-    fn honest(challenge: &[u8]) -> Self {
+    pub(crate) fn honest(challenge: &[u8]) -> Self {
         Self {
             ceremony_type: "webauthn.create",
             challenge: challenge.to_vec(),
@@ -51,7 +51,7 @@ impl Soft {
         }
     }
 
-    fn response(&self) -> RegisterPublicKeyCredential {
+    pub(crate) fn response(&self) -> RegisterPublicKeyCredential {
         let key = SigningKey::from_bytes(&[7u8; 32].into()).expect("a valid scalar");
         let point = key.verifying_key().to_encoded_point(false);
         let cose = Cbor::Map(BTreeMap::from([
@@ -99,15 +99,15 @@ impl Soft {
     }
 }
 
-struct Ceremony {
+pub(crate) struct Ceremony {
     webauthn: Webauthn,
     state: PasskeyRegistration,
-    challenge: Vec<u8>,
+    pub(crate) challenge: Vec<u8>,
     algorithms: Vec<i64>,
     asked: AskedExtensions,
 }
 
-fn start() -> Ceremony {
+pub(crate) fn start() -> Ceremony {
     let origin = url::Url::parse(ORIGIN).expect("url");
     let webauthn = WebauthnBuilder::new(RP_ID, &origin).and_then(|b| b.build()).expect("relying party");
     let (options, state) =
@@ -137,7 +137,7 @@ fn ours(c: &Ceremony, response: &RegisterPublicKeyCredential) -> Result<Passkey,
 }
 
 /// Both verifiers accept `response` and produce the same passkey; returns ours.
-fn accepted_alike(c: &Ceremony, response: &RegisterPublicKeyCredential) -> Passkey {
+pub(crate) fn accepted_alike(c: &Ceremony, response: &RegisterPublicKeyCredential) -> Passkey {
     let theirs = c.webauthn.finish_passkey_registration(response, &c.state).expect("webauthn-rs accepts");
     let mine = ours(c, response).expect("we accept");
     assert_eq!(serde_json::to_value(&mine).expect("json"), serde_json::to_value(&theirs).expect("json"));

@@ -1,13 +1,11 @@
-//! Activation: preview what a request needs, create it, prove it with a request-bound tap,
-//! extend, deactivate, cancel, and list one's requests.
+//! Activation: preview what a request needs, create it, prove it with a request-bound tap (or a
+//! code where the role allows it), extend, deactivate, cancel, and list one's requests.
 //!
-//! Proposed routes: `POST /api/v1/activations/preview`, `POST /api/v1/activations`,
-//! `GET /api/v1/me/requests`, `POST /api/v1/activations/{id}/mfa/start|finish`,
-//! `POST /api/v1/activations/{id}/extend/start|finish`, `POST /api/v1/activations/{id}/deactivate`,
-//! `POST /api/v1/activations/{id}/cancel`.
+//! Request ids travel in the bodies; the paths are constants in [`crate::api::paths`].
 
 use crate::api::auth::{PublicKeyCredential, RequestChallengeResponse};
-use crate::domain::{ActivationDraft, ActivationRequest, ActivationVerdict, Digest, RequestId, RoleId};
+use crate::api::mfa::TypedCode;
+use crate::domain::{ActivationDraft, ActivationRequest, ActivationVerdict, Digest, RequestId, Role, RoleId};
 use crate::ids::CeremonyId;
 use crate::time::UnixMillis;
 use serde::{Deserialize, Serialize};
@@ -31,14 +29,22 @@ pub struct CreateActivation {
     pub draft: ActivationDraft,
 }
 
-/// The request as created; when its state is `mfa_required`, the SPA starts the MFA ceremony.
+/// A request as it stands after a call. When its state is `mfa_required`, the SPA starts the
+/// request-bound MFA; `pending_approval` waits for approvers; `active` is in effect now.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ActivationResponse {
     pub request: ActivationRequest,
 }
 
-/// A WebAuthn ceremony whose challenge commits to `digest` (the request's, or the extension's).
-/// The SPA may recompute the digest from the request to show the person what they sign.
+/// Names one of my requests: cancel, deactivate, start its MFA.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RequestRef {
+    pub request: RequestId,
+}
+
+/// A WebAuthn ceremony whose challenge *is* `digest` (the request's, the approval's or the
+/// extension's), so the tap signs this very request. The SPA may recompute the digest from the
+/// request to show the person what they sign.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct BoundCeremonyStarted {
     pub request_id: RequestId,
@@ -47,21 +53,40 @@ pub struct BoundCeremonyStarted {
     pub options: RequestChallengeResponse,
 }
 
-/// `POST /api/v1/activations/{id}/mfa/finish` and `…/extend/finish`
+/// `POST /api/v1/activations/mfa/finish`
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct BoundCeremonyFinish {
+    pub request: RequestId,
     pub ceremony_id: CeremonyId,
     pub credential: PublicKeyCredential,
 }
 
-/// `POST /api/v1/activations/{id}/extend/start`
+/// `POST /api/v1/activations/mfa/totp`: a code, where the role accepts any method.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActivationCode {
+    pub request: RequestId,
+    pub code: TypedCode,
+}
+
+/// `POST /api/v1/activations/extend/start`
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ExtendStart {
+    pub request: RequestId,
     pub new_end: UnixMillis,
 }
 
-/// `GET /api/v1/me/requests`
+/// `POST /api/v1/activations/extend/finish`: the tap signed the extension digest for `new_end`.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct ExtendFinish {
+    pub request: RequestId,
+    pub new_end: UnixMillis,
+    pub ceremony_id: CeremonyId,
+    pub credential: PublicKeyCredential,
+}
+
+/// `GET /api/v1/me/requests`: newest first, with the roles they name.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RequestList {
     pub requests: Vec<ActivationRequest>,
+    pub roles: Vec<Role>,
 }

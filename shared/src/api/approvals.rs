@@ -1,19 +1,19 @@
-//! Approvals: requests waiting for me, and my decision, co-signed by a tap.
-//!
-//! Proposed routes: `GET /api/v1/approvals`, `POST /api/v1/approvals/{id}/start`,
-//! `POST /api/v1/approvals/{id}/finish`, `POST /api/v1/approvals/{id}/deny`.
+//! Approvals: requests waiting for me, and my decision, co-signed by a tap whose challenge is the
+//! approval digest (my verdict over the request's digest).
 
 use crate::api::auth::{PublicKeyCredential, RequestChallengeResponse};
 use crate::domain::digest::Verdict;
 use crate::domain::{ActivationRequest, Digest, Reason, RequestId, Role};
-use crate::ids::{CeremonyId, DisplayName};
+use crate::ids::{CeremonyId, DisplayName, Username};
 use serde::{Deserialize, Serialize};
 
-/// A request waiting for the signed-in approver.
+/// A request waiting for the signed-in approver, with what they need to judge it (the request
+/// carries the requester's MFA evidence, justification and ticket).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ApprovalItem {
     pub request: ActivationRequest,
     pub requester_name: DisplayName,
+    pub requester_username: Username,
     pub role: Role,
 }
 
@@ -23,9 +23,10 @@ pub struct PendingApprovals {
     pub items: Vec<ApprovalItem>,
 }
 
-/// `POST /api/v1/approvals/{id}/start`: begins the tap that signs the decision.
+/// `POST /api/v1/approvals/start`: begins the tap that signs the decision.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DecisionStart {
+    pub request: RequestId,
     pub verdict: Verdict,
 }
 
@@ -38,19 +39,13 @@ pub struct DecisionCeremony {
     pub options: RequestChallengeResponse,
 }
 
-/// `POST /api/v1/approvals/{id}/finish`
+/// `POST /api/v1/approvals/finish`: answered with the request as it then stands.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct DecisionFinish {
+    pub request: RequestId,
     pub ceremony_id: CeremonyId,
     pub verdict: Verdict,
     #[serde(default)]
     pub reason: Option<Reason>,
     pub credential: PublicKeyCredential,
-}
-
-/// `POST /api/v1/approvals/{id}/deny`: a deny only removes access, so it needs no tap.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Deny {
-    #[serde(default)]
-    pub reason: Option<Reason>,
 }

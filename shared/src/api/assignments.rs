@@ -40,9 +40,11 @@ pub struct CreateAssignment {
     pub justification: Option<Justification>,
 }
 
-/// `DELETE /api/v1/assignments/{id}`
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// `POST /api/v1/assignments/remove`: ends the assignment; requests resting on an eligibility
+/// are voided and activations resting on it end.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RemoveAssignment {
+    pub assignment: crate::domain::AssignmentId,
     #[serde(default)]
     pub reason: Option<Reason>,
 }

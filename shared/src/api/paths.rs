@@ -53,6 +53,31 @@ pub const OATH_ASSIGN: &str = "/api/v1/oath-tokens/assign";
 /// Alerts raised by events (fraud reports, lockouts, bypasses, cloned authenticators).
 pub const ALERTS_RAISED: &str = "/api/v1/alerts/raised";
 
+/// Roles and assignments (administrators write; issue 6 builds their screens).
+pub const ROLES: &str = "/api/v1/roles";
+pub const ROLE_CREATE: &str = "/api/v1/roles/create";
+pub const ROLE_SETTINGS: &str = "/api/v1/roles/settings";
+pub const ASSIGNMENT_CREATE: &str = "/api/v1/assignments/create";
+pub const ASSIGNMENT_REMOVE: &str = "/api/v1/assignments/remove";
+
+/// A member's roles and requests, and activation.
+pub const MY_ROLES: &str = "/api/v1/me/roles";
+pub const MY_REQUESTS: &str = "/api/v1/me/requests";
+pub const ACTIVATION_PREVIEW: &str = "/api/v1/activations/preview";
+pub const ACTIVATIONS: &str = "/api/v1/activations";
+pub const ACTIVATION_MFA_START: &str = "/api/v1/activations/mfa/start";
+pub const ACTIVATION_MFA_FINISH: &str = "/api/v1/activations/mfa/finish";
+pub const ACTIVATION_MFA_TOTP: &str = "/api/v1/activations/mfa/totp";
+pub const ACTIVATION_CANCEL: &str = "/api/v1/activations/cancel";
+pub const ACTIVATION_DEACTIVATE: &str = "/api/v1/activations/deactivate";
+pub const ACTIVATION_EXTEND_START: &str = "/api/v1/activations/extend/start";
+pub const ACTIVATION_EXTEND_FINISH: &str = "/api/v1/activations/extend/finish";
+
+/// Approvers: the inbox and a decision co-signed by a tap.
+pub const APPROVALS: &str = "/api/v1/approvals";
+pub const APPROVAL_START: &str = "/api/v1/approvals/start";
+pub const APPROVAL_FINISH: &str = "/api/v1/approvals/finish";
+
 /// Local measurement only: answered when the test clock is configured, 404 otherwise.
 pub const BENCH: &str = "/api/v1/bench";
 

@@ -47,9 +47,10 @@ pub struct UpdateRole {
     pub privileged: bool,
 }
 
-/// `PUT /api/v1/roles/{id}/settings`: replaces the settings; the backend validates them with
+/// `POST /api/v1/roles/settings`: replaces the settings; the backend validates them with
 /// [`RoleSettings::validate`] and answers `settings_invalid` with every violation in the message.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UpdateRoleSettings {
+    pub role: RoleId,
     pub settings: RoleSettings,
 }
