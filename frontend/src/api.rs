@@ -13,6 +13,7 @@ use elevate_shared::api::mfa::{
     RemoveMethod, RenameMethod, TotpEnrolmentFinish, TotpEnrolmentStart, TotpEnrolmentStarted,
     TotpMethodSummary, TotpVerify,
 };
+use elevate_shared::api::oath::{AssignOathToken, ImportOathTokens, OathImported, OathTokenList};
 use elevate_shared::api::password::{
     FraudReport, FraudReported, PasswordSignIn, PendingPrompts, SecondFactorBypass, SecondFactorPasskey,
     SecondFactorTotp, SetPassword, SignInStep,
@@ -218,4 +219,19 @@ pub async fn grant_bypass(body: &GrantBypass) -> Result<BypassSummary, ClientErr
 /// Alerts raised by events, newest first.
 pub async fn raised_alerts() -> Result<RaisedAlerts, ClientError> {
     get(paths::ALERTS_RAISED).await
+}
+
+/// The OATH hardware tokens in the inventory, without their secrets.
+pub async fn oath_tokens() -> Result<OathTokenList, ClientError> {
+    get(paths::OATH_TOKENS).await
+}
+
+/// Imports every row or none; rows naming a user are assigned to them as part of it.
+pub async fn import_oath(body: &ImportOathTokens) -> Result<OathImported, ClientError> {
+    post(paths::OATH_IMPORT, body).await
+}
+
+/// Gives a token to a person: it becomes one of their code methods.
+pub async fn assign_oath(body: &AssignOathToken) -> Result<TotpMethodSummary, ClientError> {
+    post(paths::OATH_ASSIGN, body).await
 }

@@ -2,7 +2,7 @@
 
 use crate::pages::{
     alerts::Alerts, bootstrap::Bootstrap, enrol::Enrol, not_built::NotBuilt, overview::Overview,
-    security_info::SecurityInfo, sign_in::SignIn, users::Users,
+    security_info::SecurityInfo, sign_in::SignIn, tokens::Tokens, users::Users,
 };
 use crate::routes::Page;
 use crate::session::{Session, SessionState};
@@ -96,6 +96,7 @@ fn Shell() -> impl IntoView {
                     <Route path=StaticSegment(Page::Approvals.segment()) view=|| view! { <NotBuilt page=Page::Approvals /> } />
                     <Route path=StaticSegment(Page::Roles.segment()) view=|| view! { <NotBuilt page=Page::Roles /> } />
                     <Route path=StaticSegment(Page::Users.segment()) view=Users />
+                    <Route path=StaticSegment(Page::Tokens.segment()) view=Tokens />
                     <Route path=StaticSegment(Page::Alerts.segment()) view=Alerts />
                     <Route path=StaticSegment(Page::Audit.segment()) view=|| view! { <NotBuilt page=Page::Audit /> } />
                     <Route path=StaticSegment(Page::SecurityInfo.segment()) view=SecurityInfo />

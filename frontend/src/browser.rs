@@ -1,5 +1,5 @@
 //! The few browser facilities pages need beyond the DOM: where the portal is served from, the
-//! location's fragment, the clipboard, and moving focus to an element by id.
+//! location's fragment, the clipboard, moving focus to an element by id, and reading a chosen file.
 
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
@@ -50,5 +50,23 @@ pub fn drop_fragment() {
         format!("{}{}", location.pathname().unwrap_or_default(), location.search().unwrap_or_default());
     if let Ok(history) = window.history() {
         let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&path));
+    }
+}
+
+/// The text of the file chosen in a file input (`None` when none is), which is then unchosen so
+/// choosing the same file again reads it again. A file over `max_bytes` is refused unread.
+pub async fn read_chosen_file(
+    input: &web_sys::HtmlInputElement,
+    max_bytes: f64,
+) -> Result<Option<String>, String> {
+    let file = input.files().and_then(|files| files.get(0));
+    input.set_value("");
+    let Some(file) = file else { return Ok(None) };
+    if file.size() > max_bytes {
+        return Err(format!("{} is too large to import.", file.name()));
+    }
+    match JsFuture::from(file.text()).await {
+        Ok(text) => Ok(text.as_string()),
+        Err(_) => Err(format!("{} could not be read.", file.name())),
     }
 }

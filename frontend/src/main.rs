@@ -12,6 +12,7 @@ mod pages;
 mod password;
 mod routes;
 mod session;
+mod tokens;
 mod totp;
 mod webauthn;
 

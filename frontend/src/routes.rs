@@ -10,6 +10,8 @@ pub enum Page {
     Approvals,
     Roles,
     Users,
+    /// OATH hardware tokens; reached from Users, not listed in the navigation.
+    Tokens,
     Alerts,
     Audit,
     SecurityInfo,
@@ -43,7 +45,7 @@ impl Page {
 
     /// Pages whose every answer is for administrators; the server refuses everyone else.
     pub const fn admin_only(self) -> bool {
-        matches!(self, Page::Users | Page::Alerts)
+        matches!(self, Page::Users | Page::Tokens | Page::Alerts)
     }
 
     /// The path segment (no leading slash); empty for the overview.
@@ -54,6 +56,7 @@ impl Page {
             Page::Approvals => "approvals",
             Page::Roles => "roles",
             Page::Users => "users",
+            Page::Tokens => "hardware-tokens",
             Page::Alerts => "alerts",
             Page::Audit => "audit",
             Page::SecurityInfo => "security-info",
@@ -79,6 +82,7 @@ impl Page {
             Page::Approvals => "Approvals",
             Page::Roles => "Roles",
             Page::Users => "Users",
+            Page::Tokens => "Hardware tokens",
             Page::Alerts => "Alerts",
             Page::Audit => "Audit",
             Page::SecurityInfo => "Security info",
@@ -122,6 +126,9 @@ mod tests {
         );
         assert_eq!(names(false), ["Overview", "My roles", "Approvals", "Roles", "Audit", "Security info"]);
         assert!(!Page::nav(true).any(|p| p == Page::Enrol || p == Page::SignIn));
+        // Hardware tokens are reached from Users, and are for administrators alone.
+        assert!(!Page::nav(true).any(|p| p == Page::Tokens));
+        assert!(Page::Tokens.admin_only());
     }
 
     #[test]
@@ -132,6 +139,7 @@ mod tests {
         assert!(!Page::Enrol.is_at("/"));
         assert!(Page::Overview.is_at("/"));
         assert_eq!(Page::Users.href(), "/users");
+        assert!(Page::Tokens.is_at("/hardware-tokens"));
     }
 
     #[test]

@@ -8,4 +8,5 @@ pub mod not_built;
 pub mod overview;
 pub mod security_info;
 pub mod sign_in;
+pub mod tokens;
 pub mod users;

@@ -1,6 +1,6 @@
 //! Users, for administrators: everyone in the directory with the state of their account, inviting
 //! a new person, and the actions on one account (a new invitation, unlock, reset of every method,
-//! a one-time bypass of the second factor).
+//! a one-time bypass of the second factor). Hardware tokens have a page of their own, linked here.
 //!
 //! Invitation links are shown once, as the server answers them; Elevate keeps only their hash.
 
@@ -16,6 +16,7 @@ use elevate_shared::api::users::{
 use elevate_shared::ids::{DisplayName, UserId, Username};
 use leptos::html;
 use leptos::prelude::*;
+use leptos_router::components::A;
 
 /// An invitation to pass on, and who it is for.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -35,6 +36,9 @@ pub fn Users() -> impl IntoView {
                 <p>"Only administrators manage users. Ask one if you need an account changed."</p>
             </section>
         }>
+            <p class="sublinks">
+                <A href=Page::Tokens.href() attr:id="hardware-tokens-link">"Hardware tokens: import and assign →"</A>
+            </p>
             <Directory />
         </Show>
     }
