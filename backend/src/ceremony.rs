@@ -35,6 +35,8 @@ pub(crate) enum Purpose {
     PasswordCheck,
     /// A right password waits for the second factor.
     SecondFactor,
+    /// A tap that signs this digest: a request's, an approval's or an extension's.
+    Bound { digest: elevate_shared::domain::Digest },
 }
 
 /// The server's half of a ceremony.

@@ -13,11 +13,15 @@ pub(crate) mod binding {
     pub const AUDIT_OBJECT: &str = "AUDIT_OBJECT";
     /// One object per discoverable sign-in ceremony: it has no user yet to live with.
     pub const CEREMONY_OBJECT: &str = "CEREMONY_OBJECT";
+    /// The one object that holds roles, assignments and requests.
+    pub const ACCESS_OBJECT: &str = "ACCESS_OBJECT";
     pub const ASSETS: &str = "ASSETS";
 }
 
 /// The name of the one tenant-wide Durable Object instance.
 pub(crate) const TENANT_OBJECT_NAME: &str = "tenant";
+/// The name of the one access Durable Object instance.
+pub(crate) const ACCESS_OBJECT_NAME: &str = "access";
 /// The name of the one audit log Durable Object instance.
 pub(crate) const AUDIT_OBJECT_NAME: &str = "audit";
 
@@ -66,6 +70,25 @@ pub(crate) mod user_object {
     /// Sessions are stored under the hash of their token, never the token itself.
     pub fn session(token_hash_hex: &str) -> String {
         format!("{SESSION_PREFIX}{token_hash_hex}")
+    }
+}
+
+/// Keys inside the access Durable Object: roles, assignments and requests.
+pub(crate) mod access_object {
+    use elevate_shared::domain::{AssignmentId, RequestId, RoleId};
+
+    pub const ROLE_PREFIX: &str = "role/";
+    pub const ASSIGNMENT_PREFIX: &str = "assignment/";
+    pub const REQUEST_PREFIX: &str = "request/";
+
+    pub fn role(id: &RoleId) -> String {
+        format!("{ROLE_PREFIX}{id}")
+    }
+    pub fn assignment(id: &AssignmentId) -> String {
+        format!("{ASSIGNMENT_PREFIX}{id}")
+    }
+    pub fn request(id: &RequestId) -> String {
+        format!("{REQUEST_PREFIX}{id}")
     }
 }
 

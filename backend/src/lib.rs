@@ -7,6 +7,7 @@
 // Without the edge (native builds exist only for tests) much of the crate is unused.
 #![cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 
+mod access;
 mod audit_log;
 mod ceremony;
 mod config;

@@ -3,6 +3,7 @@
 //! A call travels as JSON in the body of a `fetch` to the object. `dispatch_*` is the whole of
 //! an object's request handling apart from the transport, so it also runs natively in tests.
 
+use crate::access::AccessObject;
 use crate::audit_log::{AuditLog, Entry};
 use crate::ceremony::{self, Pending, Purpose};
 use crate::error::AppError;
@@ -15,6 +16,7 @@ use crate::user_object::{
 };
 use elevate_shared::api::ApiError;
 use elevate_shared::api::alerts::RaisedAlert;
+use elevate_shared::api::assignments::{CreateAssignment, MyRoles};
 use elevate_shared::api::auth::{
     CreationChallengeResponse, MfaEvidence, PasskeySummary, PublicKeyCredential, RegisterPublicKeyCredential,
     RequestChallengeResponse, SessionSummary,
@@ -22,11 +24,20 @@ use elevate_shared::api::auth::{
 use elevate_shared::api::mfa::{TotpEnrolmentStarted, TotpMethodSummary, TypedCode};
 use elevate_shared::api::oath::OathTokenSummary;
 use elevate_shared::api::password::{FraudReported, PendingPrompt};
+use elevate_shared::api::roles::{CreateRole, RoleView};
 use elevate_shared::api::users::{AccountStatus, BypassSummary, Invitation};
 use elevate_shared::domain::audit::{AuditEvent, ChainAnchor};
+use elevate_shared::domain::digest::Verdict;
 use elevate_shared::domain::ids::MethodId;
 use elevate_shared::domain::lockout::LockoutPolicy;
+use elevate_shared::domain::mfa::{MfaEvidence as DomainEvidence, MfaMethodSummary};
 use elevate_shared::domain::oath::OathSerial;
+use elevate_shared::domain::policy::ActivationDraft;
+use elevate_shared::domain::user::UserStatus;
+use elevate_shared::domain::{
+    ActivationRequest, ActivationVerdict, Assignment, AssignmentId, Digest, Reason, RequestId, Role, RoleId,
+    RoleSettings, User,
+};
 use elevate_shared::ids::{CeremonyId, CredentialName, UserId, Username};
 use elevate_shared::time::UnixMillis;
 use serde::{Deserialize, Serialize};
@@ -198,6 +209,24 @@ pub(crate) enum UserCall {
         token: NewOathToken,
         now: UnixMillis,
     },
+    StartBound {
+        digest: Digest,
+        now: UnixMillis,
+    },
+    FinishBound {
+        ceremony_id: CeremonyId,
+        digest: Digest,
+        credential: Box<PublicKeyCredential>,
+        now: UnixMillis,
+    },
+    CodeForRequest {
+        code: TypedCode,
+        policy: LockoutPolicy,
+        now: UnixMillis,
+    },
+    Standing {
+        now: UnixMillis,
+    },
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -220,6 +249,8 @@ pub(crate) enum UserReply {
     InvitationValid { expires_at: UnixMillis },
     Status(AccountStatus),
     Bypass(BypassSummary),
+    Proof(Box<DomainEvidence>),
+    Standing { methods: Vec<MfaMethodSummary>, status: UserStatus },
     Done,
 }
 
@@ -426,6 +457,20 @@ pub(crate) async fn dispatch_user<S: Store, K: Store>(
         UserCall::GrantBypass { by, minutes, uses, now } => {
             UserReply::Bypass(obj.grant_bypass(&by, minutes, uses, now).await?)
         }
+        UserCall::StartBound { digest, now } => {
+            let (ceremony_id, options) = obj.start_bound(digest, now).await?;
+            UserReply::AuthenticationStarted { ceremony_id, options: Box::new(options) }
+        }
+        UserCall::FinishBound { ceremony_id, digest, credential, now } => {
+            UserReply::Proof(Box::new(obj.finish_bound(&ceremony_id, digest, &credential, now).await?))
+        }
+        UserCall::CodeForRequest { code, policy, now } => {
+            UserReply::Proof(Box::new(obj.code_for_request(&code, policy, now).await?))
+        }
+        UserCall::Standing { now } => {
+            let (methods, status) = obj.standing(now).await?;
+            UserReply::Standing { methods, status }
+        }
         UserCall::AddOathToken { by, token, now } => UserReply::TotpEnrolled(
             obj.add_oath_token(&by, &token.serial, token.secret_base32, token.params, now).await?,
         ),
@@ -477,4 +522,185 @@ pub(crate) async fn dispatch_tenant<S: Store>(
 /// The error for a reply of the wrong variant: a bug between worker and object, never input.
 pub(crate) fn unexpected(reply: &impl std::fmt::Debug) -> AppError {
     AppError::internal(format!("unexpected reply from a Durable Object: {reply:?}"))
+}
+
+/// A call to the access object (roles, assignments, requests).
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) enum AccessCall {
+    Roles {
+        now: UnixMillis,
+    },
+    CreateRole {
+        by: UserId,
+        body: CreateRole,
+        now: UnixMillis,
+    },
+    SetSettings {
+        by: UserId,
+        role: RoleId,
+        settings: Box<RoleSettings>,
+        now: UnixMillis,
+    },
+    Assign {
+        by: UserId,
+        admin_mfa: Option<DomainEvidence>,
+        body: CreateAssignment,
+        now: UnixMillis,
+    },
+    RemoveAssignment {
+        by: UserId,
+        id: AssignmentId,
+        reason: Option<Reason>,
+        now: UnixMillis,
+    },
+    MyRoles {
+        principal: Box<User>,
+        session_mfa: Option<DomainEvidence>,
+        now: UnixMillis,
+    },
+    MyRequests {
+        principal: UserId,
+        now: UnixMillis,
+    },
+    Preview {
+        principal: Box<User>,
+        role: RoleId,
+        draft: ActivationDraft,
+        session_mfa: Option<DomainEvidence>,
+        now: UnixMillis,
+    },
+    Create {
+        principal: Box<User>,
+        role: RoleId,
+        draft: ActivationDraft,
+        session_mfa: Option<DomainEvidence>,
+        now: UnixMillis,
+    },
+    Request {
+        requester: UserId,
+        id: RequestId,
+        now: UnixMillis,
+    },
+    CompleteMfa {
+        requester: UserId,
+        id: RequestId,
+        evidence: Box<DomainEvidence>,
+        now: UnixMillis,
+    },
+    MfaFailed {
+        requester: UserId,
+        id: RequestId,
+        detail: String,
+        now: UnixMillis,
+    },
+    Cancel {
+        requester: UserId,
+        id: RequestId,
+        now: UnixMillis,
+    },
+    Deactivate {
+        requester: UserId,
+        id: RequestId,
+        now: UnixMillis,
+    },
+    Extend {
+        requester: UserId,
+        id: RequestId,
+        new_end: UnixMillis,
+        evidence: Box<DomainEvidence>,
+        now: UnixMillis,
+    },
+    ForApprover {
+        approver: UserId,
+        id: RequestId,
+        now: UnixMillis,
+    },
+    Approvals {
+        approver: UserId,
+        now: UnixMillis,
+    },
+    Decide {
+        approver: UserId,
+        id: RequestId,
+        verdict: Verdict,
+        reason: Option<Reason>,
+        evidence: Box<DomainEvidence>,
+        now: UnixMillis,
+    },
+    Tidy {
+        now: UnixMillis,
+    },
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) enum AccessReply {
+    Role(Box<RoleView>),
+    Roles(Vec<RoleView>),
+    Assignment(Box<Assignment>),
+    MyRoles(Box<MyRoles>),
+    Requests { requests: Vec<ActivationRequest>, roles: Vec<Role> },
+    Verdict(Box<ActivationVerdict>),
+    Request(Box<ActivationRequest>),
+    Approvals(Vec<(ActivationRequest, Role)>),
+    Tidied(usize),
+    Done,
+}
+
+pub(crate) async fn dispatch_access<S: Store>(
+    obj: &AccessObject<'_, S>,
+    call: AccessCall,
+) -> Result<AccessReply, AppError> {
+    let request = |r: ActivationRequest| AccessReply::Request(Box::new(r));
+    Ok(match call {
+        AccessCall::Roles { now } => AccessReply::Roles(obj.role_views(now).await?),
+        AccessCall::CreateRole { by, body, now } => {
+            AccessReply::Role(Box::new(obj.create_role(&by, body, now).await?))
+        }
+        AccessCall::SetSettings { by, role, settings, now } => {
+            AccessReply::Role(Box::new(obj.set_settings(&by, &role, *settings, now).await?))
+        }
+        AccessCall::Assign { by, admin_mfa, body, now } => {
+            AccessReply::Assignment(Box::new(obj.assign(&by, admin_mfa.as_ref(), body, now).await?))
+        }
+        AccessCall::RemoveAssignment { by, id, reason, now } => {
+            obj.remove_assignment(&by, &id, reason.as_ref(), now).await?;
+            AccessReply::Done
+        }
+        AccessCall::MyRoles { principal, session_mfa, now } => {
+            AccessReply::MyRoles(Box::new(obj.my_roles(&principal, session_mfa.as_ref(), now).await?))
+        }
+        AccessCall::MyRequests { principal, now } => {
+            let (requests, roles) = obj.my_requests(&principal, now).await?;
+            AccessReply::Requests { requests, roles }
+        }
+        AccessCall::Preview { principal, role, draft, session_mfa, now } => AccessReply::Verdict(Box::new(
+            obj.preview(&principal, &role, &draft, session_mfa.as_ref(), now).await?,
+        )),
+        AccessCall::Create { principal, role, draft, session_mfa, now } => {
+            request(obj.create_request(&principal, &role, &draft, session_mfa.as_ref(), now).await?)
+        }
+        AccessCall::Request { requester, id, now } => request(obj.request_of(&id, &requester, now).await?),
+        AccessCall::CompleteMfa { requester, id, evidence, now } => {
+            request(obj.complete_mfa(&requester, &id, &evidence, now).await?)
+        }
+        AccessCall::MfaFailed { requester, id, detail, now } => {
+            obj.mfa_failed(&requester, &id, &detail, now).await?;
+            AccessReply::Done
+        }
+        AccessCall::Cancel { requester, id, now } => request(obj.cancel(&requester, &id, now).await?),
+        AccessCall::Deactivate { requester, id, now } => request(obj.deactivate(&requester, &id, now).await?),
+        AccessCall::Extend { requester, id, new_end, evidence, now } => {
+            request(obj.extend(&requester, &id, new_end, *evidence, now).await?)
+        }
+        AccessCall::ForApprover { approver, id, now } => {
+            request(obj.for_approver(&approver, &id, now).await?)
+        }
+        AccessCall::Approvals { approver, now } => {
+            AccessReply::Approvals(obj.approvals(&approver, now).await?)
+        }
+        AccessCall::Decide { approver, id, verdict, reason, evidence, now } => {
+            request(obj.decide(&approver, &id, verdict, reason, *evidence, now).await?)
+        }
+        AccessCall::Tidy { now } => AccessReply::Tidied(obj.tidy(now).await?),
+    })
 }

@@ -61,6 +61,10 @@ pub(crate) struct SessionRecord {
     /// How the browser that signed in described itself (shortened), for "My sessions".
     #[serde(default)]
     pub user_agent: Option<String>,
+    /// The last MFA as the domain weighs it (which credential, user verification, its age), for
+    /// activation's freshness rules. None after a bypass: that proves nothing.
+    #[serde(default)]
+    pub evidence: Option<elevate_shared::domain::MfaEvidence>,
 }
 
 /// The longest user-agent text kept with a session.
@@ -68,7 +72,7 @@ pub(crate) const MAX_USER_AGENT: usize = 200;
 
 impl SessionRecord {
     pub fn new(now: UnixMillis, mfa: Option<MfaEvidence>) -> Self {
-        Self { created_at: now, last_seen_at: now, last_mfa: mfa, user_agent: None }
+        Self { created_at: now, last_seen_at: now, last_mfa: mfa, user_agent: None, evidence: None }
     }
 
     pub fn expires_at(&self) -> UnixMillis {

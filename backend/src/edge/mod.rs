@@ -24,6 +24,16 @@ pub async fn fetch(req: Request, env: Env, _ctx: Context) -> worker::Result<Resp
     api::handle(req, &env).await
 }
 
+/// The scheduled trigger: brings every request up to now, recording expiries (reads enforce
+/// them anyway; this keeps the audit log and My requests current without a visit).
+#[event(scheduled)]
+pub async fn scheduled(_event: worker::ScheduledEvent, env: Env, _ctx: worker::ScheduleContext) {
+    match stubs::access(&env, crate::rpc::AccessCall::Tidy { now: now() }).await {
+        Ok(reply) => worker::console_log!("scheduled tidy: {reply:?}"),
+        Err(e) => worker::console_error!("scheduled tidy failed: {e}"),
+    }
+}
+
 /// The current time, read once per request at the edge and passed inward.
 pub(crate) fn now() -> UnixMillis {
     UnixMillis(worker::Date::now().as_millis())

@@ -2,13 +2,14 @@
 //! Rust logic over its own storage, and encodes the outcome.
 
 use super::adapters::{Kv, ObjectStorage};
+use crate::access::AccessObject;
 use crate::audit_log::AuditLog;
 use crate::directory::Directory;
 use crate::error::AppError;
 use crate::keys::binding;
 use crate::rpc::{
-    AuditCall, CeremonyCall, Outcome, TenantCall, UserEnvelope, dispatch_audit, dispatch_ceremony,
-    dispatch_tenant, dispatch_user,
+    AccessCall, AuditCall, CeremonyCall, Outcome, TenantCall, UserEnvelope, dispatch_access, dispatch_audit,
+    dispatch_ceremony, dispatch_tenant, dispatch_user,
 };
 use crate::tenant_object::TenantObject;
 use crate::user_object::UserObject;
@@ -63,6 +64,30 @@ impl DurableObject for TenantDurableObject {
         answer(req, |call: TenantCall| async move {
             let store = ObjectStorage(self.state.storage());
             let result = dispatch_tenant(&TenantObject { store: &store }, call).await;
+            deliver_audit(&self.env, &store).await;
+            result
+        })
+        .await
+    }
+}
+
+/// Roles, assignments and activation requests: every grant and decision in one place.
+#[allow(missing_debug_implementations)] // runtime handles without Debug
+#[durable_object(fetch)]
+pub struct AccessDurableObject {
+    state: State,
+    env: Env,
+}
+
+impl DurableObject for AccessDurableObject {
+    fn new(state: State, env: Env) -> Self {
+        Self { state, env }
+    }
+
+    async fn fetch(&self, req: Request) -> worker::Result<Response> {
+        answer(req, |call: AccessCall| async move {
+            let store = ObjectStorage(self.state.storage());
+            let result = dispatch_access(&AccessObject { store: &store }, call).await;
             deliver_audit(&self.env, &store).await;
             result
         })

@@ -2,10 +2,10 @@
 
 use crate::audit_log::{self, Entry};
 use crate::error::AppError;
-use crate::keys::{AUDIT_OBJECT_NAME, TENANT_OBJECT_NAME, binding};
+use crate::keys::{ACCESS_OBJECT_NAME, AUDIT_OBJECT_NAME, TENANT_OBJECT_NAME, binding};
 use crate::rpc::{
-    AuditCall, AuditReply, CeremonyCall, CeremonyReply, Outcome, TenantCall, TenantReply, UserCall,
-    UserEnvelope, UserReply,
+    AccessCall, AccessReply, AuditCall, AuditReply, CeremonyCall, CeremonyReply, Outcome, TenantCall,
+    TenantReply, UserCall, UserEnvelope, UserReply,
 };
 use crate::storage::Store;
 use elevate_shared::ids::{CeremonyId, UserId};
@@ -46,6 +46,11 @@ pub(crate) async fn flush_outbox(env: &Env, store: &impl Store) -> Result<(), Ap
         AuditReply::Appended(_) => audit_log::clear(store, &keys).await,
         other => Err(crate::rpc::unexpected(&other)),
     }
+}
+
+pub(crate) async fn access(env: &Env, call: AccessCall) -> Result<AccessReply, AppError> {
+    let stub = env.durable_object(binding::ACCESS_OBJECT)?.id_from_name(ACCESS_OBJECT_NAME)?.get_stub()?;
+    send(stub, &call).await
 }
 
 pub(crate) async fn tenant(env: &Env, call: TenantCall) -> Result<TenantReply, AppError> {

@@ -137,7 +137,7 @@ impl<S: Store, K: Store> UserObject<'_, S, K> {
         self.redeem_invitation(secret, now).await?;
         self.store_passkey(registered, name, now).await?;
         let mfa = MfaEvidence { method: MfaMethodKind::Passkey, at: now, phishing_resistant: true };
-        self.open_session(Some(mfa), "invitation+passkey", user_agent, now).await
+        self.open_session(Some(mfa), None, "invitation+passkey", user_agent, now).await
     }
 
     /// Sets the invited person's password (hashed by the worker) and signs them in, without MFA.
@@ -151,7 +151,7 @@ impl<S: Store, K: Store> UserObject<'_, S, K> {
         self.redeem_invitation(secret, now).await?;
         put_json(self.store, keys::PASSWORD, &hash).await?;
         self.record(self.draft(AuditAction::MethodRegistered, now).detail("method", "password")).await?;
-        self.open_session(None, "invitation+password", user_agent, now).await
+        self.open_session(None, None, "invitation+password", user_agent, now).await
     }
 
     /// What an administrator sees of this account's security.

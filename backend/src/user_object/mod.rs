@@ -6,6 +6,7 @@
 //! transactional storage) and natively in tests (over [`crate::storage::MemoryStore`]).
 
 mod account;
+mod bound;
 #[cfg(test)]
 mod fixture;
 mod password;
@@ -28,7 +29,9 @@ use elevate_shared::api::auth::{
     PublicKeyCredential, RegisterPublicKeyCredential, RequestChallengeResponse, SessionSummary,
 };
 use elevate_shared::domain::audit::{Actor, AuditAction, AuditDraft, Target};
+use elevate_shared::domain::digest::Digest;
 use elevate_shared::domain::ids::MethodId;
+use elevate_shared::domain::mfa::{MfaEvidence as DomainEvidence, MfaMethodKind as DomainMethodKind};
 use elevate_shared::ids::{CeremonyId, CredentialName, DisplayName, UserId, Username};
 use elevate_shared::time::UnixMillis;
 use serde::{Deserialize, Serialize};
@@ -274,8 +277,25 @@ impl<S: Store, K: Store> UserObject<'_, S, K> {
         user_agent: Option<String>,
         now: UnixMillis,
     ) -> Result<SignedIn, AppError> {
+        let evidence =
+            self.accept_assertion(verified, presented, None, AuditAction::SignInFailed, now).await?;
+        let mfa = MfaEvidence { method: MfaMethodKind::Passkey, at: now, phishing_resistant: true };
+        self.open_session(Some(mfa), Some(evidence), how, user_agent, now).await
+    }
+
+    /// After an assertion's verification: refuse it while the account is locked, refuse and
+    /// alert on a counter that went backwards, advance the credential, and describe the proof.
+    /// A refusal is recorded as `failure` (a failed sign-in, or a failed MFA).
+    pub(super) async fn accept_assertion(
+        &self,
+        verified: Result<AuthenticationResult, Refused>,
+        presented: &PublicKeyCredential,
+        bound_to: Option<Digest>,
+        failure: AuditAction,
+        now: UnixMillis,
+    ) -> Result<DomainEvidence, AppError> {
         if let Err(locked) = self.ensure_unlocked().await {
-            return Err(self.sign_in_failed(locked, now).await);
+            return Err(self.failed(failure, locked, now).await);
         }
         let result = match verified {
             Ok(r) => r,
@@ -283,14 +303,14 @@ impl<S: Store, K: Store> UserObject<'_, S, K> {
                 let passkeys = self.passkeys().await?;
                 let stored =
                     passkeys.iter().find(|p| p.passkey.cred_id().as_slice() == presented.raw_id.as_slice());
-                return Err(self.counter_regressed(stored, now).await);
+                return Err(self.counter_regressed(stored, failure, now).await);
             }
-            Err(Refused::Other(e)) => return Err(self.sign_in_failed(e, now).await),
+            Err(Refused::Other(e)) => return Err(self.failed(failure, e, now).await),
         };
         let mut passkeys = self.passkeys().await?;
         let Some(stored) = passkeys.iter_mut().find(|p| p.passkey.cred_id() == result.cred_id()) else {
             let e = AppError::api(ErrorCode::WebauthnRejected, "This authenticator is not registered.");
-            return Err(self.sign_in_failed(e, now).await);
+            return Err(self.failed(failure, e, now).await);
         };
         // A counter that does not move forward suggests a cloned authenticator (counters of 0
         // mean the authenticator does not count, as synced passkeys do). webauthn-rs refuses
@@ -298,17 +318,30 @@ impl<S: Store, K: Store> UserObject<'_, S, K> {
         let stored_counter = Credential::from(stored.passkey.clone()).counter;
         if result.counter() != 0 && result.counter() <= stored_counter {
             let stored = stored.clone();
-            return Err(self.counter_regressed(Some(&stored), now).await);
+            return Err(self.counter_regressed(Some(&stored), failure, now).await);
         }
         stored.passkey.update_credential(&result);
         stored.last_used_at = Some(now);
+        let evidence = DomainEvidence {
+            method: DomainMethodKind::Webauthn,
+            credential: MethodId::parse(stored.credential_id_b64())?,
+            at: now,
+            user_verified: result.user_verified(),
+            backup_eligible: result.backup_eligible(),
+            credential_registered_at: stored.created_at,
+            bound_to,
+        };
         put_json(self.store, keys::PASSKEYS, &passkeys).await?;
-        let mfa = MfaEvidence { method: MfaMethodKind::Passkey, at: now, phishing_resistant: true };
-        self.open_session(Some(mfa), how, user_agent, now).await
+        Ok(evidence)
     }
 
     /// Records a counter regression (which raises an alert) and the failed sign-in.
-    async fn counter_regressed(&self, stored: Option<&StoredPasskey>, now: UnixMillis) -> AppError {
+    async fn counter_regressed(
+        &self,
+        stored: Option<&StoredPasskey>,
+        failure: AuditAction,
+        now: UnixMillis,
+    ) -> AppError {
         let mut draft = self.draft(AuditAction::CounterRegression, now).failed();
         if let Some(stored) = stored {
             draft = draft
@@ -318,19 +351,21 @@ impl<S: Store, K: Store> UserObject<'_, S, K> {
         if let Err(e) = self.record(draft).await {
             return e;
         }
-        self.sign_in_failed(Refused::CounterRegression.into(), now).await
+        self.failed(failure, Refused::CounterRegression.into(), now).await
     }
 
     /// Opens a session after a successful sign-in and records it.
     pub(super) async fn open_session(
         &self,
         mfa: Option<MfaEvidence>,
+        evidence: Option<DomainEvidence>,
         how: &str,
         user_agent: Option<String>,
         now: UnixMillis,
     ) -> Result<SignedIn, AppError> {
         let token = SessionToken::generate()?;
         let mut session = SessionRecord::new(now, mfa);
+        session.evidence = evidence;
         session.user_agent = user_agent.map(|ua| ua.chars().take(session::MAX_USER_AGENT).collect());
         put_json(self.store, &keys::session(&token.hash_hex()), &session).await?;
         self.record(self.draft(AuditAction::SignedIn, now).detail("method", how)).await?;
@@ -479,7 +514,12 @@ impl<S: Store, K: Store> UserObject<'_, S, K> {
 
     /// Records a failed sign-in and hands back its error (or the failure to record it).
     async fn sign_in_failed(&self, e: AppError, now: UnixMillis) -> AppError {
-        let draft = self.draft(AuditAction::SignInFailed, now).failed().detail("reason", e.to_wire().code);
+        self.failed(AuditAction::SignInFailed, e, now).await
+    }
+
+    /// Records a failure as `action` and hands back its error (or the failure to record it).
+    async fn failed(&self, action: AuditAction, e: AppError, now: UnixMillis) -> AppError {
+        let draft = self.draft(action, now).failed().detail("reason", e.to_wire().code);
         match self.record(draft).await {
             Ok(()) => e,
             Err(recording) => recording,

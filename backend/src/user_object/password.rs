@@ -125,7 +125,7 @@ impl<S: Store, K: Store> UserObject<'_, S, K> {
         let bypass = self.bypass().await?.is_some_and(|b| b.usable(now));
         if passkeys.is_empty() && !totp {
             return Ok(PasswordOutcome::SignedIn(
-                self.open_session(None, "password", user_agent, now).await?,
+                self.open_session(None, None, "password", user_agent, now).await?,
             ));
         }
         let (options, state) = if passkeys.is_empty() {
@@ -172,9 +172,10 @@ impl<S: Store, K: Store> UserObject<'_, S, K> {
     ) -> Result<SignedIn, AppError> {
         let mut taken = self.take_second_factor(ticket, now).await?;
         match self.accept_code(code, policy, now).await {
-            Ok(()) => {
+            Ok(evidence) => {
                 let mfa = MfaEvidence { method: MfaMethodKind::Totp, at: now, phishing_resistant: false };
-                self.open_session(Some(mfa), "password+totp", Self::ticket_user_agent(&taken), now).await
+                let user_agent = Self::ticket_user_agent(&taken);
+                self.open_session(Some(mfa), Some(evidence), "password+totp", user_agent, now).await
             }
             Err(e) => {
                 if e.to_wire().code == ErrorCode::MfaCodeRejected
@@ -229,7 +230,7 @@ impl<S: Store, K: Store> UserObject<'_, S, K> {
         )
         .await?;
         let mfa = MfaEvidence { method: MfaMethodKind::Bypass, at: now, phishing_resistant: false };
-        self.open_session(Some(mfa), "password+bypass", Self::ticket_user_agent(&taken), now).await
+        self.open_session(Some(mfa), None, "password+bypass", Self::ticket_user_agent(&taken), now).await
     }
 
     /// Second-factor steps waiting now: if the owner did not start one, someone has their password.
@@ -420,7 +421,7 @@ mod tests {
         let PasswordOutcome::SecondFactor { ticket, .. } = sign_in(&f, &pw, 10, T0).unwrap() else {
             panic!()
         };
-        let other = block_on(obj.open_session(None, "test", None, T0)).unwrap();
+        let other = block_on(obj.open_session(None, None, "test", None, T0)).unwrap();
         let reported = block_on(obj.report_fraud(&f.token, Some(&ticket), T0)).unwrap();
         assert_eq!((reported.prompts_cancelled, reported.sessions_ended), (1, 1));
         assert!(block_on(obj.check_session(&f.token, T0)).is_ok(), "the reporter's session stays");

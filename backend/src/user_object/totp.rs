@@ -17,6 +17,7 @@ use elevate_shared::api::mfa::{TotpEnrolmentStarted, TotpMethodSummary, TypedCod
 use elevate_shared::domain::audit::AuditAction;
 use elevate_shared::domain::ids::MethodId;
 use elevate_shared::domain::lockout::{AttemptRefused, FailureCounter, FailureOutcome, LockoutPolicy};
+use elevate_shared::domain::mfa::{MfaEvidence as DomainEvidence, MfaMethodKind as DomainMethodKind};
 use elevate_shared::domain::totp::{self, OtpAuthUri, TotpCode, TotpParams, TotpRejection, TotpSecret};
 use elevate_shared::ids::{CeremonyId, CredentialName, Username};
 use elevate_shared::time::{DurationMs, UnixMillis};
@@ -209,7 +210,7 @@ impl<S: Store, K: Store> UserObject<'_, S, K> {
         now: UnixMillis,
     ) -> Result<MfaEvidence, AppError> {
         let mut session = self.check_session(token, now).await?;
-        self.accept_code(code, policy, now).await?;
+        session.evidence = Some(self.accept_code(code, policy, now).await?);
         let evidence = MfaEvidence { method: MfaMethodKind::Totp, at: now, phishing_resistant: false };
         session.last_mfa = Some(evidence.clone());
         put_json(self.store, &keys::session(&token.hash_hex()), &session).await?;
@@ -217,14 +218,15 @@ impl<S: Store, K: Store> UserObject<'_, S, K> {
     }
 
     /// Accepts `code` once from any of the account's apps or tokens, within the account's
-    /// lock-out: the step-up and the sign-in's second factor both come through here. Successes
-    /// and failures are audited; failures count towards the lock-out.
+    /// lock-out: the step-up, the sign-in's second factor and a request's MFA all come through
+    /// here. Successes and failures are audited; failures count towards the lock-out. Returns the
+    /// proof, naming the method that matched.
     pub(super) async fn accept_code(
         &self,
         code: &TypedCode,
         policy: LockoutPolicy,
         now: UnixMillis,
-    ) -> Result<(), AppError> {
+    ) -> Result<DomainEvidence, AppError> {
         self.ensure_unlocked().await?;
         let counter: FailureCounter = get_json(self.store, keys::MFA_FAILURES).await?.unwrap_or_default();
         counter.check(policy, now).map_err(|r| refused(r, now))?;
@@ -243,10 +245,19 @@ impl<S: Store, K: Store> UserObject<'_, S, K> {
                 Ok(accepted) => {
                     method.last_step = Some(accepted.step);
                     method.last_used_at = Some(now);
+                    let (id, registered_at) = (method.id.clone(), method.created_at);
                     put_json(self.store, keys::TOTP_METHODS, &methods).await?;
                     put_json(self.store, keys::MFA_FAILURES, &counter.record_success()).await?;
                     self.record(self.draft(AuditAction::MfaSucceeded, now).detail("method", "totp")).await?;
-                    return Ok(());
+                    return Ok(DomainEvidence {
+                        method: DomainMethodKind::Totp,
+                        credential: id,
+                        at: now,
+                        user_verified: false,
+                        backup_eligible: false,
+                        credential_registered_at: registered_at,
+                        bound_to: None,
+                    });
                 }
                 Err(TotpRejection::Replayed) => replayed = true,
                 Err(_) => {}

@@ -157,7 +157,7 @@ impl RelyingParty {
         digest: &[u8; 32],
     ) -> Result<(RequestChallengeResponse, PasskeyAuthentication), AppError> {
         let (mut options, state) = self.start_authentication(passkeys)?;
-        options.public_key.challenge = digest.to_vec().into();
+        options.public_key.challenge = digest.to_vec();
         let mut json = serde_json::to_value(&state)
             .map_err(|e| AppError::internal(format!("authentication state: {e}")))?;
         let challenge = json

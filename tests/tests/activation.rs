@@ -1,0 +1,239 @@
+//! Just-in-time activation and approvals against the real worker, with software authenticators
+//! whose taps sign the request digests: each assertion here fails without the protection it
+//! names.
+
+use elevate_e2e::api::{Answer, Api, now_ms};
+use elevate_e2e::soft_authenticator::{Bend, SoftCredential};
+use elevate_e2e::stack::Stack;
+use serde_json::{Value, json};
+
+type TestResult = Result<(), Box<dyn std::error::Error>>;
+
+const MINUTE: u64 = 60_000;
+const HOUR: u64 = 60 * MINUTE;
+const DAY: u64 = 24 * HOUR;
+
+/// A signed-in person with their own software key.
+struct Person<'s> {
+    api: Api<'s>,
+    key: SoftCredential,
+    id: String,
+}
+
+impl Person<'_> {
+    /// Answers a bound ceremony (its challenge is the digest) with this person's key.
+    fn tap(&mut self, started: &Value, honest: &Bend) -> Value {
+        self.key.assert(&started["options"], honest)
+    }
+}
+
+async fn administrator(stack: &Stack) -> Person<'_> {
+    let api = Api::new(stack);
+    let honest = Bend::honest(stack.origin());
+    let mut key = SoftCredential::new(1, 32);
+    let started = api.start_bootstrap().await;
+    assert_eq!(
+        api.finish_bootstrap(&started, key.attest(&started["options"], &honest), None).await.status,
+        201
+    );
+    let started = api.start_sign_in().await;
+    let a = api
+        .post(
+            "/api/v1/sign-in/passkey/finish",
+            &Api::finish_body(&started, key.assert(&started["options"], &honest)),
+        )
+        .await;
+    let id = a.body["user_id"].as_str().unwrap_or_default().to_owned();
+    Person { api: api.with_cookie(&a.session.expect("ada signed in")), key, id }
+}
+
+/// Creates `username`, who enrols a software key with the invitation and is signed in.
+async fn member<'s>(stack: &'s Stack, admin: &Person<'s>, username: &str, seed: u8) -> Person<'s> {
+    let honest = Bend::honest(stack.origin());
+    let created = admin
+        .api
+        .post(
+            "/api/v1/users/create",
+            &json!({ "username": username, "display_name": username.to_uppercase() }),
+        )
+        .await;
+    assert_eq!(created.status, 201, "{}", created.body);
+    let code = created.body["invitation"]["code"].clone();
+    let anon = Api::new(stack);
+    let started = anon.post("/api/v1/enrol/passkey/start", &json!({ "code": code })).await;
+    let key = SoftCredential::new(seed, 32);
+    let registration = json!({
+        "user_id": started.body["user_id"], "ceremony_id": started.body["ceremony_id"], "name": "Soft key",
+        "credential": key.attest(&started.body["options"], &honest),
+    });
+    let enrolled = anon
+        .post("/api/v1/enrol/passkey/finish", &json!({ "code": code, "registration": registration }))
+        .await;
+    assert_eq!(enrolled.status, 200, "{}", enrolled.body);
+    let id = created.body["user"]["id"].as_str().unwrap_or_default().to_owned();
+    Person { api: anon.with_cookie(&enrolled.session.expect("signed in")), key, id }
+}
+
+/// Creates a role with the default (strict) settings changed by `change`.
+async fn role(admin: &Person<'_>, id: &str, change: impl FnOnce(&mut Value)) -> Value {
+    let created = admin
+        .api
+        .post("/api/v1/roles/create", &json!({ "id": id, "name": id, "privileged": true, "scope": "/" }))
+        .await;
+    assert_eq!(created.status, 201, "{}", created.body);
+    let mut settings = created.body["settings"].clone();
+    change(&mut settings);
+    let set = admin.api.post("/api/v1/roles/settings", &json!({ "role": id, "settings": settings })).await;
+    assert_eq!(set.status, 200, "{}", set.body);
+    set.body
+}
+
+/// Makes `who` eligible for `role` for a week; returns the assignment id.
+async fn eligible(admin: &Person<'_>, who: &Person<'_>, role: &str) -> String {
+    let a = admin
+        .api
+        .post(
+            "/api/v1/assignments/create",
+            &json!({ "principal": who.id, "role": role, "scope": "/", "kind": "eligible", "end": now_ms() + 7 * DAY }),
+        )
+        .await;
+    assert_eq!(a.status, 201, "{}", a.body);
+    a.body["assignments"][0]["id"].as_str().unwrap_or_default().to_owned()
+}
+
+fn draft(role: &str, duration: u64) -> Value {
+    json!({ "role": role, "draft": {
+        "scope": "/", "start": { "kind": "immediate" }, "duration": duration,
+        "justification": "Investigating incident 42",
+    } })
+}
+
+async fn request(p: &Person<'_>, role: &str, duration: u64) -> Answer {
+    p.api.post("/api/v1/activations", &draft(role, duration)).await
+}
+
+/// The request-bound tap for `request`, started and finished by `p`.
+async fn activate(p: &mut Person<'_>, request: &Value, honest: &Bend) -> Answer {
+    let started = p.api.post("/api/v1/activations/mfa/start", &json!({ "request": request["id"] })).await;
+    assert_eq!(started.status, 200, "{}", started.body);
+    assert_eq!(started.body["digest"], request["digest"], "the tap signs the request's own digest");
+    let credential = p.tap(&started.body, honest);
+    let finish = json!({ "request": request["id"], "ceremony_id": started.body["ceremony_id"], "credential": credential });
+    p.api.post("/api/v1/activations/mfa/finish", &finish).await
+}
+
+fn active_roles(roles: &Answer) -> Vec<String> {
+    roles.body["active"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|r| r["role"]["id"].as_str().map(str::to_owned)).collect())
+        .unwrap_or_default()
+}
+
+#[tokio::test]
+async fn a_member_activates_with_a_tap_bound_to_the_request_and_the_grant_ends_on_time() -> TestResult {
+    let stack = Stack::start_with("activation", &[("TEST_CLOCK", "on")]).await;
+    let honest = Bend::honest(stack.origin());
+    let admin = administrator(&stack).await;
+    let mut bob = member(&stack, &admin, "bob", 2).await;
+    let carol = member(&stack, &admin, "carol", 3).await;
+    role(&admin, "db-reader", |_| {}).await;
+    role(&admin, "db-writer", |_| {}).await;
+    eligible(&admin, &bob, "db-reader").await;
+    eligible(&admin, &bob, "db-writer").await;
+
+    // What the role asks, before anything is sent.
+    let mut no_reason = draft("db-reader", HOUR);
+    no_reason["draft"]["justification"] = Value::Null;
+    let preview = bob.api.post("/api/v1/activations/preview", &no_reason).await;
+    assert_eq!(preview.body["verdict"]["next"], "needs_justification", "{}", preview.body);
+    let refused = bob.api.post("/api/v1/activations", &no_reason).await;
+    assert_eq!((refused.status, refused.code()), (400, "justification_required"));
+    let too_long = request(&bob, "db-reader", 9 * HOUR).await;
+    assert_eq!((too_long.status, too_long.code()), (400, "duration_too_long"), "{}", too_long.body);
+    let mut late = draft("db-reader", HOUR);
+    late["draft"]["start"] = json!({ "kind": "at", "at": now_ms() + 8 * DAY });
+    let late = bob.api.post("/api/v1/activations", &late).await;
+    assert_eq!((late.status, late.code()), (400, "invalid_schedule"), "{}", late.body);
+    let stranger = request(&carol, "db-reader", HOUR).await;
+    assert_eq!((stranger.status, stranger.code()), (403, "not_eligible"), "{}", stranger.body);
+
+    // Created, but not active without its MFA: the API alone grants nothing.
+    let a = request(&bob, "db-reader", 5 * MINUTE).await;
+    assert_eq!(
+        (a.status, a.body["request"]["state"]["state"].as_str()),
+        (201, Some("mfa_required")),
+        "{}",
+        a.body
+    );
+    let a = a.body["request"].clone();
+    assert!(active_roles(&bob.api.get("/api/v1/me/roles").await).is_empty());
+    let b = request(&bob, "db-writer", HOUR).await.body["request"].clone();
+
+    // A tap made for request A does not complete request B.
+    let started = bob.api.post("/api/v1/activations/mfa/start", &json!({ "request": a["id"] })).await;
+    let credential = bob.tap(&started.body, &honest);
+    let crossed =
+        json!({ "request": b["id"], "ceremony_id": started.body["ceremony_id"], "credential": credential });
+    let crossed = bob.api.post("/api/v1/activations/mfa/finish", &crossed).await;
+    assert_eq!((crossed.status, crossed.code()), (400, "ceremony_not_found"), "{}", crossed.body);
+    // Nor does a tap over A's digest sent through a ceremony started for B.
+    let for_b = bob.api.post("/api/v1/activations/mfa/start", &json!({ "request": b["id"] })).await;
+    let mut over_a = for_b.body.clone();
+    over_a["options"]["publicKey"]["challenge"] = started.body["options"]["publicKey"]["challenge"].clone();
+    let credential = bob.tap(&over_a, &honest);
+    let wrong =
+        json!({ "request": b["id"], "ceremony_id": for_b.body["ceremony_id"], "credential": credential });
+    let wrong = bob.api.post("/api/v1/activations/mfa/finish", &wrong).await;
+    assert_eq!((wrong.status, wrong.code()), (400, "webauthn_rejected"), "{}", wrong.body);
+    assert!(active_roles(&bob.api.get("/api/v1/me/roles").await).is_empty());
+
+    // Another person cannot read, cancel or tap for bob's request.
+    for path in
+        ["/api/v1/activations/cancel", "/api/v1/activations/mfa/start", "/api/v1/activations/deactivate"]
+    {
+        let a = carol.api.post(path, &json!({ "request": a["id"] })).await;
+        assert_eq!((a.status, a.code()), (404, "not_found"), "{path}: {}", a.body);
+    }
+
+    // The right tap: active at once, and visible to the very next read.
+    let done = activate(&mut bob, &a, &honest).await;
+    assert_eq!(done.body["request"]["state"]["state"], "active", "{}", done.body);
+    let until = done.body["request"]["state"]["until"].as_u64().unwrap_or(0);
+    let roles = bob.api.get("/api/v1/me/roles").await;
+    assert_eq!(active_roles(&roles), ["db-reader"], "{}", roles.body);
+    assert_eq!(roles.body["active"][0]["assignment"]["end"].as_u64(), Some(until));
+
+    // One second after its end the grant is not honoured, though no job has run.
+    let after = Api { stack: &stack, http: reqwest::Client::new(), cookie: bob.api.cookie.clone() };
+    let later = after
+        .http
+        .get(stack.api("/api/v1/me/roles"))
+        .header("cookie", format!("elevate_session={}", after.cookie.clone().unwrap_or_default()))
+        .header("x-elevate-test-now", (until + 1_000).to_string())
+        .send()
+        .await?
+        .json::<Value>()
+        .await?;
+    assert_eq!(later["active"], json!([]), "{later}");
+
+    // Deactivate ends the grant now.
+    let b_done = activate(&mut bob, &b, &honest).await;
+    assert_eq!(b_done.body["request"]["state"]["state"], "active", "{}", b_done.body);
+    let off = bob.api.post("/api/v1/activations/deactivate", &json!({ "request": b["id"] })).await;
+    assert_eq!(off.body["request"]["state"]["state"], "deactivated", "{}", off.body);
+    assert_eq!(active_roles(&bob.api.get("/api/v1/me/roles").await), ["db-reader"]);
+
+    // Every step is in the audit log with the request id, and the chain holds.
+    let log = admin.api.get("/api/v1/audit?limit=500").await;
+    let actions: Vec<u64> = log.body["events"]
+        .as_array()
+        .map(|e| e.iter().filter(|e| e["request"] == a["id"]).filter_map(|e| e["action"].as_u64()).collect())
+        .unwrap_or_default();
+    // Created (301), MFA completed during activation (103), activated (305).
+    for id in [301, 103, 305] {
+        assert!(actions.contains(&id), "no event {id} for the request: {actions:?}");
+    }
+    let verified = admin.api.get("/api/v1/audit/verify").await;
+    assert!(verified.body["broken"].is_null(), "{}", verified.body);
+    Ok(())
+}
