@@ -129,10 +129,20 @@ impl<S: Store> AccessObject<'_, S> {
         self.advanced(request, now).await
     }
 
+    /// The eligibility a request rests on. Once it is gone the request is over (voided), and
+    /// that is the answer a late action gets.
     async fn eligibility(&self, request: &ActivationRequest) -> Result<Assignment, AppError> {
-        get_json(self.store, &keys::assignment(&request.eligibility)).await?.ok_or_else(|| {
-            AppError::api(ErrorCode::NotEligible, "The eligibility this request rests on was removed.")
-        })
+        match get_json(self.store, &keys::assignment(&request.eligibility)).await? {
+            Some(a) => Ok(a),
+            None if request.state.is_terminal() => Err(AppError::api(
+                ErrorCode::RequestStateConflict,
+                format!("This request is already over (it is {:?}).", request.state.status()),
+            )),
+            None => Err(AppError::api(
+                ErrorCode::NotEligible,
+                "The eligibility this request rests on was removed.",
+            )),
+        }
     }
 
     /// Stores a transition: the request, its grant effects and its audit events, together.

@@ -68,7 +68,12 @@ impl<'s> Api<'s> {
     }
 
     pub async fn get(&self, path: &str) -> Answer {
-        self.send(self.http.get(self.stack.api(path)), None).await
+        self.get_at(path, None).await
+    }
+
+    /// A GET at a time the test names (the stack must run with the test clock).
+    pub async fn get_at(&self, path: &str, now_ms: Option<u64>) -> Answer {
+        self.send(self.http.get(self.stack.api(path)), now_ms).await
     }
 
     pub async fn bootstrap_open(&self) -> bool {

@@ -204,16 +204,7 @@ async fn a_member_activates_with_a_tap_bound_to_the_request_and_the_grant_ends_o
     assert_eq!(roles.body["active"][0]["assignment"]["end"].as_u64(), Some(until));
 
     // One second after its end the grant is not honoured, though no job has run.
-    let after = Api { stack: &stack, http: reqwest::Client::new(), cookie: bob.api.cookie.clone() };
-    let later = after
-        .http
-        .get(stack.api("/api/v1/me/roles"))
-        .header("cookie", format!("elevate_session={}", after.cookie.clone().unwrap_or_default()))
-        .header("x-elevate-test-now", (until + 1_000).to_string())
-        .send()
-        .await?
-        .json::<Value>()
-        .await?;
+    let later = bob.api.get_at("/api/v1/me/roles", Some(until + 1_000)).await.body;
     assert_eq!(later["active"], json!([]), "{later}");
 
     // Deactivate ends the grant now.
@@ -235,5 +226,160 @@ async fn a_member_activates_with_a_tap_bound_to_the_request_and_the_grant_ends_o
     }
     let verified = admin.api.get("/api/v1/audit/verify").await;
     assert!(verified.body["broken"].is_null(), "{}", verified.body);
+    Ok(())
+}
+
+/// An approver's decision, tapped over the approval digest.
+async fn decide(p: &mut Person<'_>, request: &Value, verdict: &str, honest: &Bend) -> Answer {
+    let started =
+        p.api.post("/api/v1/approvals/start", &json!({ "request": request["id"], "verdict": verdict })).await;
+    if started.status != 200 {
+        return started;
+    }
+    let credential = p.tap(&started.body, honest);
+    let finish = json!({
+        "request": request["id"], "ceremony_id": started.body["ceremony_id"], "verdict": verdict,
+        "reason": "Checked with the on-call lead", "credential": credential,
+    });
+    p.api.post("/api/v1/approvals/finish", &finish).await
+}
+
+#[tokio::test]
+async fn approvals_are_tapped_by_distinct_approvers_once_and_never_by_the_requester() -> TestResult {
+    let stack = Stack::start_with("approval", &[("TEST_CLOCK", "on")]).await;
+    let honest = Bend::honest(stack.origin());
+    let admin = administrator(&stack).await;
+    let mut bob = member(&stack, &admin, "bob", 2).await;
+    let mut carol = member(&stack, &admin, "carol", 3).await;
+    let mut dave = member(&stack, &admin, "dave", 4).await;
+    let approvers = json!([carol.id, dave.id, bob.id]);
+    role(&admin, "prod-admin", |s| {
+        s["approval"] = json!({ "required": true, "approvers": approvers, "quorum": 1 });
+    })
+    .await;
+    let eligibility = eligible(&admin, &bob, "prod-admin").await;
+
+    // Requested with a tap: it waits for an approver other than bob.
+    let created = request(&bob, "prod-admin", HOUR).await.body["request"].clone();
+    let pending = activate(&mut bob, &created, &honest).await;
+    assert_eq!(pending.body["request"]["state"]["state"], "pending_approval", "{}", pending.body);
+    let r = pending.body["request"].clone();
+    assert!(r["terms"]["approval"]["approvers"].as_array().is_some_and(|a| !a.contains(&json!(bob.id))));
+
+    // Bob can never approve his own request.
+    let own = decide(&mut bob, &r, "approve", &honest).await;
+    assert_eq!((own.status, own.code()), (403, "self_approval"), "{}", own.body);
+
+    // Carol's inbox shows it with bob's MFA evidence; a stranger's does not.
+    let inbox = carol.api.get("/api/v1/approvals").await;
+    assert_eq!(inbox.body["items"][0]["request"]["id"], r["id"], "{}", inbox.body);
+    assert_eq!(inbox.body["items"][0]["requester_username"], "bob");
+    assert_eq!(inbox.body["items"][0]["request"]["mfa"]["method"], "webauthn");
+    assert_eq!(admin.api.get("/api/v1/approvals").await.body["items"], json!([]));
+
+    // Two approvers racing on a 1-of-2: one decision makes it active, the other finds it decided.
+    let (c, d) =
+        tokio::join!(decide(&mut carol, &r, "approve", &honest), decide(&mut dave, &r, "approve", &honest));
+    let outcomes = [(c.status, c.code().to_owned()), (d.status, d.code().to_owned())];
+    assert_eq!(outcomes.iter().filter(|(s, _)| *s == 200).count(), 1, "{outcomes:?} {} {}", c.body, d.body);
+    assert!(outcomes.iter().any(|(s, code)| *s == 409 && code == "request_state_conflict"), "{outcomes:?}");
+    assert_eq!(active_roles(&bob.api.get("/api/v1/me/roles").await), ["prod-admin"]);
+    // The same approval again is one decision too many.
+    let again = decide(&mut carol, &r, "approve", &honest).await;
+    assert_eq!(again.status, 409, "{}", again.body);
+    let off = bob.api.post("/api/v1/activations/deactivate", &json!({ "request": r["id"] })).await;
+    assert_eq!(off.body["request"]["state"]["state"], "deactivated");
+
+    // Denied with a reason, which bob sees.
+    let second = request(&bob, "prod-admin", HOUR).await.body["request"].clone();
+    let second = activate(&mut bob, &second, &honest).await.body["request"].clone();
+    let denied = decide(&mut dave, &second, "deny", &honest).await;
+    assert_eq!(denied.body["request"]["state"]["state"], "denied", "{}", denied.body);
+    let mine = bob.api.get("/api/v1/me/requests").await;
+    let seen =
+        mine.body["requests"].as_array().and_then(|a| a.iter().find(|q| q["id"] == second["id"])).cloned();
+    assert_eq!(
+        seen.map(|q| q["decisions"][0]["reason"].clone()),
+        Some(json!("Checked with the on-call lead"))
+    );
+
+    // A pending request expires after a day, and bob sees why.
+    let third = request(&bob, "prod-admin", HOUR).await.body["request"].clone();
+    let third = activate(&mut bob, &third, &honest).await.body["request"].clone();
+    let pending_until = third["pending_until"].as_u64().unwrap_or(0);
+    // A day later bob's session has long ended: he signs in again, at that time.
+    let at = pending_until + 1_000;
+    let anon = Api::new(&stack);
+    let started =
+        anon.post_at("/api/v1/sign-in/passkey/start", &json!({ "username": "bob" }), Some(at)).await;
+    let credential = bob.key.assert(&started.body["options"], &honest);
+    let finish = Api::finish_body(&started.body, credential);
+    let signed_in = anon.post_at("/api/v1/sign-in/passkey/finish", &finish, Some(at)).await;
+    let bob_later = anon.with_cookie(&signed_in.session.clone().expect("signed in again"));
+    let late = bob_later.get_at("/api/v1/me/requests", Some(at)).await.body;
+    let expired =
+        late["requests"].as_array().and_then(|a| a.iter().find(|q| q["id"] == third["id"])).cloned();
+    assert_eq!(
+        expired.map(|q| q["state"].clone()),
+        Some(json!({ "state": "expired", "at": pending_until, "phase": "awaiting_approval" }))
+    );
+
+    // Revoking the eligibility voids a waiting request.
+    let fourth = request(&bob, "prod-admin", HOUR).await.body["request"].clone();
+    let fourth = activate(&mut bob, &fourth, &honest).await.body["request"].clone();
+    assert_eq!(fourth["state"]["state"], "pending_approval");
+    let removed = admin.api.post("/api/v1/assignments/remove", &json!({ "assignment": eligibility })).await;
+    assert_eq!(removed.status, 200, "{}", removed.body);
+    let mine = bob.api.get("/api/v1/me/requests").await;
+    let voided =
+        mine.body["requests"].as_array().and_then(|a| a.iter().find(|q| q["id"] == fourth["id"])).cloned();
+    assert_eq!(voided.map(|q| q["state"]["state"].clone()), Some(json!("voided")), "{}", mine.body);
+    let gone = decide(&mut carol, &fourth, "approve", &honest).await;
+    assert_eq!(gone.status, 409, "a voided request takes no decision: {}", gone.body);
+    Ok(())
+}
+
+#[tokio::test]
+async fn an_activation_extends_only_late_with_a_fresh_tap_and_never_past_its_limits() -> TestResult {
+    let stack = Stack::start_with("extend", &[("TEST_CLOCK", "on")]).await;
+    let honest = Bend::honest(stack.origin());
+    let admin = administrator(&stack).await;
+    let mut bob = member(&stack, &admin, "bob", 2).await;
+    role(&admin, "ops", |s| s["max_activation"] = json!(2 * HOUR)).await;
+    eligible(&admin, &bob, "ops").await;
+    let r = request(&bob, "ops", HOUR).await.body["request"].clone();
+    let active = activate(&mut bob, &r, &honest).await.body["request"].clone();
+    let until = active["state"]["until"].as_u64().unwrap_or(0);
+
+    // Too early: Extend opens in the last 30 minutes.
+    let early = bob
+        .api
+        .post("/api/v1/activations/extend/start", &json!({ "request": r["id"], "new_end": until + HOUR }))
+        .await;
+    let credential = bob.tap(&early.body, &honest);
+    let finish = json!({ "request": r["id"], "new_end": until + HOUR, "ceremony_id": early.body["ceremony_id"], "credential": credential });
+    let refused = bob.api.post("/api/v1/activations/extend/finish", &finish).await;
+    assert_eq!((refused.status, refused.code()), (409, "extension_refused"), "{}", refused.body);
+
+    // In the last part, with a fresh tap over the extension: allowed up to two hours from now.
+    let late = until - 10 * MINUTE;
+    let body = json!({ "request": r["id"], "new_end": late + 3 * HOUR });
+    let too_far = bob.api.post_at("/api/v1/activations/extend/start", &body, Some(late)).await;
+    let credential = bob.key.assert(&too_far.body["options"], &honest);
+    let finish = json!({ "request": r["id"], "new_end": late + 3 * HOUR, "ceremony_id": too_far.body["ceremony_id"], "credential": credential });
+    let refused = bob.api.post_at("/api/v1/activations/extend/finish", &finish, Some(late)).await;
+    assert_eq!((refused.status, refused.code()), (409, "extension_refused"), "{}", refused.body);
+    let fine = bob
+        .api
+        .post_at(
+            "/api/v1/activations/extend/start",
+            &json!({ "request": r["id"], "new_end": late + HOUR }),
+            Some(late),
+        )
+        .await;
+    let credential = bob.key.assert(&fine.body["options"], &honest);
+    let finish = json!({ "request": r["id"], "new_end": late + HOUR, "ceremony_id": fine.body["ceremony_id"], "credential": credential });
+    let extended = bob.api.post_at("/api/v1/activations/extend/finish", &finish, Some(late)).await;
+    assert_eq!(extended.body["request"]["state"]["until"].as_u64(), Some(late + HOUR), "{}", extended.body);
     Ok(())
 }
