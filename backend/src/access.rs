@@ -599,3 +599,7 @@ impl<S: Store> AccessObject<'_, S> {
         Ok(changed)
     }
 }
+
+#[cfg(test)]
+#[path = "access_tests.rs"]
+mod tests;

@@ -1,0 +1,191 @@
+//! The access object over in-memory storage: grants appear at once and end on time, a revoked
+//! eligibility takes its requests and grants with it, racing approvers reach one outcome, and
+//! the scheduled tidy records what reads already enforce.
+
+use super::*;
+use crate::storage::MemoryStore;
+use elevate_shared::domain::audit::AuditAction;
+use elevate_shared::domain::digest::Verdict;
+use elevate_shared::domain::ids::MethodId;
+use elevate_shared::domain::mfa::MfaMethodKind;
+use elevate_shared::domain::request::RequestStatus;
+use elevate_shared::domain::user::UserStatus;
+use elevate_shared::domain::{Digest, Justification, RoleName, Scope};
+use elevate_shared::ids::{DisplayName, Username};
+use futures::executor::block_on;
+
+const T0: UnixMillis = UnixMillis(1_800_000_000_000);
+const MIN: u64 = 60_000;
+
+fn uid(n: u8) -> UserId {
+    UserId::parse(format!("00000000-0000-4000-8000-{n:012}")).unwrap()
+}
+
+fn person(n: u8) -> User {
+    User {
+        id: uid(n),
+        username: Username::parse(format!("user{n}")).unwrap(),
+        display_name: DisplayName::parse(format!("User {n}")).unwrap(),
+        status: UserStatus::Active,
+        methods: vec![elevate_shared::domain::mfa::MfaMethodSummary {
+            id: key(n),
+            kind: MfaMethodKind::Webauthn,
+            name: elevate_shared::ids::CredentialName::parse("Key").unwrap(),
+            registered_at: UnixMillis(T0.0 - 30 * 24 * 60 * MIN),
+            last_used_at: None,
+            backup_eligible: false,
+        }],
+    }
+}
+
+fn key(n: u8) -> MethodId {
+    MethodId::parse(format!("key{n}")).unwrap()
+}
+
+/// A tap by person `n` over `digest` at `at`.
+fn tap(n: u8, digest: Digest, at: UnixMillis) -> MfaEvidence {
+    MfaEvidence {
+        method: MfaMethodKind::Webauthn,
+        credential: key(n),
+        at,
+        user_verified: true,
+        backup_eligible: false,
+        credential_registered_at: UnixMillis(T0.0 - 30 * 24 * 60 * MIN),
+        bound_to: Some(digest),
+    }
+}
+
+struct Fixture {
+    store: MemoryStore,
+}
+
+impl Fixture {
+    fn new() -> Self {
+        Self { store: MemoryStore::default() }
+    }
+
+    fn access(&self) -> AccessObject<'_, MemoryStore> {
+        AccessObject { store: &self.store }
+    }
+
+    /// A role (`approvers` empty: no approval) that needs no MFA or justification, and person 2
+    /// eligible for it for a week.
+    fn role_with_eligible(&self, approvers: &[u8]) -> (RoleId, AssignmentId) {
+        let mut settings = RoleSettings::default();
+        settings.activation_mfa.required = false;
+        settings.justification.required = false;
+        if !approvers.is_empty() {
+            settings.approval.required = true;
+            settings.approval.approvers = approvers.iter().map(|n| uid(*n)).collect();
+        }
+        let id = RoleId::parse("ops").unwrap();
+        let body = CreateRole {
+            id: id.clone(),
+            name: RoleName::parse("Ops").unwrap(),
+            description: None,
+            privileged: true,
+            scope: Scope::parse("/").unwrap(),
+            settings: Some(settings),
+        };
+        block_on(self.access().create_role(&uid(1), body, T0)).unwrap();
+        let assignment = CreateAssignment {
+            principal: uid(2),
+            role: id.clone(),
+            scope: Scope::parse("/").unwrap(),
+            kind: AssignmentKind::Eligible,
+            start: None,
+            end: Some(T0.plus(DurationMs::from_hours(7 * 24))),
+            justification: None,
+        };
+        let a = block_on(self.access().assign(&uid(1), None, assignment, T0)).unwrap();
+        (id, a.id)
+    }
+
+    fn draft(minutes: u64) -> ActivationDraft {
+        ActivationDraft {
+            scope: Scope::parse("/").unwrap(),
+            start: ActivationStart::Immediate,
+            duration: ActivationDuration::from_minutes(minutes).unwrap(),
+            justification: Some(Justification::parse("Incident 42").unwrap()),
+            ticket: None,
+        }
+    }
+
+    fn actions(&self) -> Vec<AuditAction> {
+        block_on(crate::audit_log::pending(&self.store))
+            .unwrap()
+            .into_iter()
+            .map(|(_, e)| e.draft.action)
+            .collect()
+    }
+}
+
+#[test]
+fn a_grant_is_visible_at_once_and_not_honoured_after_its_end_even_before_the_tidy_records_it() {
+    let f = Fixture::new();
+    let (role, _) = f.role_with_eligible(&[]);
+    let access = f.access();
+    let request = block_on(access.create_request(&person(2), &role, &Fixture::draft(30), None, T0)).unwrap();
+    assert_eq!(request.state.status(), RequestStatus::Active);
+    let mine = block_on(access.my_roles(&person(2), None, T0)).unwrap();
+    assert_eq!(mine.active.len(), 1, "the grant is visible to the very next read");
+    let end = T0.plus(DurationMs::from_mins(30));
+    assert_eq!(mine.active[0].assignment.end, Some(end));
+
+    let after = end.plus(DurationMs(1_000));
+    assert!(block_on(access.my_roles(&person(2), None, after)).unwrap().active.is_empty());
+    // The read already recorded the expiry; the tidy finds nothing left to do.
+    assert!(f.actions().contains(&AuditAction::ActivationExpired));
+    assert_eq!(block_on(access.tidy(after)).unwrap(), 0);
+}
+
+#[test]
+fn the_scheduled_tidy_records_expiries_nobody_has_read() {
+    let f = Fixture::new();
+    let (role, _) = f.role_with_eligible(&[]);
+    let access = f.access();
+    block_on(access.create_request(&person(2), &role, &Fixture::draft(5), None, T0)).unwrap();
+    let later = T0.plus(DurationMs::from_mins(6));
+    assert_eq!(block_on(access.tidy(later)).unwrap(), 1);
+    assert!(f.actions().contains(&AuditAction::ActivationExpired));
+    let (requests, _) = block_on(access.my_requests(&uid(2), later)).unwrap();
+    assert_eq!(requests[0].state.status(), RequestStatus::Expired);
+}
+
+#[test]
+fn revoking_an_eligibility_voids_waiting_requests_and_ends_the_grants_resting_on_it() {
+    let f = Fixture::new();
+    let (role, eligibility) = f.role_with_eligible(&[3]);
+    let access = f.access();
+    let waiting = block_on(access.create_request(&person(2), &role, &Fixture::draft(30), None, T0)).unwrap();
+    assert_eq!(waiting.state.status(), RequestStatus::PendingApproval);
+    block_on(access.remove_assignment(&uid(1), &eligibility, None, T0)).unwrap();
+    let (requests, _) = block_on(access.my_requests(&uid(2), T0)).unwrap();
+    assert_eq!(requests[0].state.status(), RequestStatus::Voided);
+    assert!(f.actions().contains(&AuditAction::RequestVoided));
+}
+
+#[test]
+fn of_two_approvers_on_a_one_of_two_only_the_first_decides_and_the_requester_never() {
+    let f = Fixture::new();
+    let (role, _) = f.role_with_eligible(&[3, 4]);
+    let access = f.access();
+    let r = block_on(access.create_request(&person(2), &role, &Fixture::draft(30), None, T0)).unwrap();
+    let at = T0.plus(DurationMs(1_000));
+    let own = tap(2, r.approval_challenge(&uid(2), Verdict::Approve), at);
+    let e = block_on(access.decide(&uid(2), &r.id, Verdict::Approve, None, own, at)).unwrap_err();
+    assert_eq!(e.to_wire().code, ErrorCode::SelfApproval);
+    let stranger = tap(5, r.approval_challenge(&uid(5), Verdict::Approve), at);
+    let e = block_on(access.decide(&uid(5), &r.id, Verdict::Approve, None, stranger, at)).unwrap_err();
+    assert_eq!(e.to_wire().code, ErrorCode::NotFound, "a stranger learns nothing of the request");
+
+    let first = tap(3, r.approval_challenge(&uid(3), Verdict::Approve), at);
+    let decided = block_on(access.decide(&uid(3), &r.id, Verdict::Approve, None, first, at)).unwrap();
+    assert_eq!(decided.state.status(), RequestStatus::Active);
+    let second = tap(4, r.approval_challenge(&uid(4), Verdict::Approve), at);
+    let e = block_on(access.decide(&uid(4), &r.id, Verdict::Approve, None, second, at)).unwrap_err();
+    assert_eq!(e.to_wire().code, ErrorCode::RequestStateConflict);
+    // While the grant holds, the role cannot be activated again.
+    let other = block_on(access.create_request(&person(2), &role, &Fixture::draft(30), None, at));
+    assert_eq!(other.unwrap_err().to_wire().code, ErrorCode::AlreadyActive);
+}
