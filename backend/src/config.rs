@@ -18,6 +18,9 @@ pub(crate) mod var {
     /// `on` lets requests name their own `now` (header [`super::TEST_NOW_HEADER`]) so tests can
     /// reach expiry without sleeping. Refused unless the relying party is `localhost`.
     pub const TEST_CLOCK: &str = "TEST_CLOCK";
+    /// `on` lets `cargo xtask dev` seed the demo tenant (public demo passwords). Refused unless
+    /// the relying party is `localhost`.
+    pub const DEMO_TENANT: &str = "DEMO_TENANT";
 }
 
 /// The header a test sends its `now` in (Unix milliseconds) when [`var::TEST_CLOCK`] is on.
@@ -37,6 +40,8 @@ pub(crate) struct Config {
     pub lockout: LockoutPolicy,
     /// Whether requests may set the clock (local tests only).
     pub test_clock: bool,
+    /// Whether the demo tenant may be seeded (local development only).
+    pub demo_tenant: bool,
 }
 
 /// A secret string that never prints.
@@ -87,7 +92,14 @@ impl Config {
                 var::TEST_CLOCK
             )));
         }
-        Ok(Self { rp_id, origin, rp_name, bootstrap_secret, lockout, test_clock })
+        let demo_tenant = lookup(var::DEMO_TENANT).is_some_and(|v| v == "on");
+        if demo_tenant && rp_id != "localhost" {
+            return Err(AppError::internal(format!(
+                "{} is only allowed for RP_ID localhost",
+                var::DEMO_TENANT
+            )));
+        }
+        Ok(Self { rp_id, origin, rp_name, bootstrap_secret, lockout, test_clock, demo_tenant })
     }
 
     /// The origin as browsers serialise it in `Origin` headers and client data.
@@ -135,6 +147,15 @@ mod tests {
         assert!(
             !config(&[("RP_ID", "localhost"), ("RP_ORIGIN", "http://localhost:8787")]).unwrap().test_clock
         );
+        assert!(config(&[("RP_ID", "example.com"), ("RP_ORIGIN", "https://pim.example.com"), on]).is_err());
+    }
+
+    #[test]
+    fn the_demo_tenant_is_refused_outside_localhost() {
+        let on = ("DEMO_TENANT", "on");
+        let local = [("RP_ID", "localhost"), ("RP_ORIGIN", "http://localhost:8787")];
+        assert!(config(&[local[0], local[1], on]).unwrap().demo_tenant);
+        assert!(!config(&local).unwrap().demo_tenant);
         assert!(config(&[("RP_ID", "example.com"), ("RP_ORIGIN", "https://pim.example.com"), on]).is_err());
     }
 

@@ -97,6 +97,8 @@ pub(crate) mod tenant_object {
     use elevate_shared::domain::oath::OathSerial;
 
     pub const BOOTSTRAP: &str = "bootstrap";
+    /// When the local demo tenant was seeded.
+    pub const DEMO: &str = "demo";
     pub const OATH_PREFIX: &str = "oath/";
     pub fn oath_token(serial: &OathSerial) -> String {
         format!("{OATH_PREFIX}{serial}")

@@ -11,6 +11,7 @@ mod access;
 mod audit_log;
 mod ceremony;
 mod config;
+mod demo;
 mod directory;
 mod error;
 mod keys;

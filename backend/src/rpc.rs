@@ -227,6 +227,11 @@ pub(crate) enum UserCall {
     Standing {
         now: UnixMillis,
     },
+    SeedDemo {
+        hash: PasswordHash,
+        totp_secret: Option<String>,
+        now: UnixMillis,
+    },
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -308,17 +313,36 @@ pub(crate) enum AuditReply {
 #[derive(Debug, Serialize, Deserialize)]
 pub(crate) enum TenantCall {
     BootstrapOpen,
-    ClaimBootstrap { admin: UserId, now: UnixMillis },
-    Probe { now: UnixMillis },
-    ImportOath { by: UserId, tokens: Vec<NewOathToken>, now: UnixMillis },
+    ClaimBootstrap {
+        admin: UserId,
+        now: UnixMillis,
+    },
+    Probe {
+        now: UnixMillis,
+    },
+    ImportOath {
+        by: UserId,
+        tokens: Vec<NewOathToken>,
+        now: UnixMillis,
+    },
     ListOath,
-    AssignOath { serial: OathSerial, user: UserId },
-    ReleaseOath { serial: OathSerial },
+    AssignOath {
+        serial: OathSerial,
+        user: UserId,
+    },
+    ReleaseOath {
+        serial: OathSerial,
+    },
+    /// True the first time: the caller seeds the demo tenant.
+    ClaimDemo {
+        now: UnixMillis,
+    },
 }
 
 #[derive(Debug, Serialize, Deserialize)]
 pub(crate) enum TenantReply {
     BootstrapOpen(bool),
+    DemoClaimed(bool),
     Imported(usize),
     OathTokens(Vec<OathTokenSummary>),
     OathToken(Box<StoredOathToken>),
@@ -467,6 +491,10 @@ pub(crate) async fn dispatch_user<S: Store, K: Store>(
         UserCall::CodeForRequest { code, policy, now } => {
             UserReply::Proof(Box::new(obj.code_for_request(&code, policy, now).await?))
         }
+        UserCall::SeedDemo { hash, totp_secret, now } => {
+            obj.seed_demo(hash, totp_secret, now).await?;
+            UserReply::Done
+        }
         UserCall::Standing { now } => {
             let (methods, status) = obj.standing(now).await?;
             UserReply::Standing { methods, status }
@@ -512,6 +540,7 @@ pub(crate) async fn dispatch_tenant<S: Store>(
         TenantCall::AssignOath { serial, user } => {
             TenantReply::OathToken(Box::new(obj.assign_oath(&serial, &user).await?))
         }
+        TenantCall::ClaimDemo { now } => TenantReply::DemoClaimed(obj.claim_demo(now).await?),
         TenantCall::ReleaseOath { serial } => {
             obj.release_oath(&serial).await?;
             TenantReply::Done

@@ -46,6 +46,15 @@ impl<S: Store> TenantObject<'_, S> {
         crate::audit_log::record(self.store, draft).await
     }
 
+    /// Marks the demo tenant as seeded; true only for the first caller.
+    pub async fn claim_demo(&self, now: UnixMillis) -> Result<bool, AppError> {
+        if self.store.get(keys::DEMO).await?.is_some() {
+            return Ok(false);
+        }
+        put_json(self.store, keys::DEMO, &now).await?;
+        Ok(true)
+    }
+
     /// Writes `now` and reads it back.
     pub async fn probe(&self, now: UnixMillis) -> Result<(), AppError> {
         put_json(self.store, keys::PROBE, &now).await?;

@@ -18,6 +18,12 @@ impl UnixMillis {
         Self(self.0.saturating_add(d.0))
     }
 
+    /// The instant `d` before `self`, saturating at the epoch.
+    #[must_use]
+    pub fn minus(self, d: DurationMs) -> Self {
+        Self(self.0.saturating_sub(d.0))
+    }
+
     /// The time elapsed from `earlier` to `self`, zero if `earlier` is later.
     #[must_use]
     pub fn since(self, earlier: UnixMillis) -> DurationMs {

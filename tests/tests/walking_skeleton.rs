@@ -35,6 +35,14 @@ async fn health_proves_kv_and_durable_object_round_trips() -> TestResult {
         .await?;
     assert_eq!(bench.status(), 404);
     assert_eq!(bench.json::<Value>().await?["error"]["code"], "not_found");
+    // Nor does the demo seed without DEMO_TENANT.
+    let demo = reqwest::Client::new()
+        .post(stack.api("/api/v1/demo/seed"))
+        .header("x-elevate-csrf", "1")
+        .json(&serde_json::json!({}))
+        .send()
+        .await?;
+    assert_eq!(demo.status(), 404);
     Ok(())
 }
 

@@ -2,10 +2,13 @@
 //! `target/bench/results.json` (one entry per measure: name, value, unit). Entries written by
 //! other benches with other names are kept.
 //!
-//! Two kinds of measure: the gzip sizes of the built SPA and worker, and what the CPU-heavy
-//! verifications (TOTP, P-256 and RSA-2048 assertions, password) cost per run inside workerd.
-//! The latter come from `tests/src/bin/workerd_bench.rs`, which starts a local test stack and
-//! times the worker's local-only bench endpoint from outside (see there for how).
+//! Three kinds of measure: the gzip sizes of the built SPA and worker; what the CPU-heavy
+//! verifications (TOTP, P-256 and RSA-2048 assertions, password) cost per run inside workerd;
+//! and, after those, how soon an activation is visible on `GET /api/v1/me/roles` (p50, p99
+//! over 200 activations) and how many activation cycles (create, visible, deactivate) run per
+//! second. The workerd measures come from `tests/src/bin/workerd_bench.rs` (and its
+//! `activation` module), which starts a local test stack and times requests from outside (see
+//! there for how).
 
 use crate::Result;
 use crate::proc::{cmd, root};
@@ -43,7 +46,7 @@ fn sizes() -> Result<Vec<(String, f64, String)>> {
     Ok(measures)
 }
 
-/// The per-run costs in workerd, as `workerd-bench` prints them (`[{"name","value","unit"}]`).
+/// The per-run costs and the activation measures in workerd, as `workerd-bench` prints them (`[{"name","value","unit"}]`).
 /// Its own progress goes to standard error, which is passed through.
 fn workerd() -> Result<Vec<(String, f64, String)>> {
     let mut bench = cmd("cargo");

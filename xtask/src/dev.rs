@@ -3,6 +3,7 @@
 
 use crate::Result;
 use crate::proc::{cmd, root};
+use elevate_shared::api::demo::DemoSeeded;
 use std::time::Duration;
 
 pub const PORT: u16 = 8787;
@@ -25,7 +26,8 @@ pub fn run(reset: bool) -> Result {
         .args(["--show-interactive-dev-session=false", "--persist-to"])
         .arg(&state)
         .arg("--var")
-        .arg(format!("BOOTSTRAP_SECRET:{secret}"));
+        .arg(format!("BOOTSTRAP_SECRET:{secret}"))
+        .args(["--var", "DEMO_TENANT:on"]);
     offline_env(&mut wrangler);
     let mut child = wrangler.spawn().map_err(|e| format!("cannot start wrangler: {e}"))?;
 
@@ -36,6 +38,9 @@ pub fn run(reset: bool) -> Result {
     let open = crate::http::get(PORT, "/api/v1/bootstrap")
         .map(|(_, body)| body.contains("\"open\":true"))
         .unwrap_or(false);
+    let demo = crate::http::post(PORT, elevate_shared::api::paths::DEMO_SEED, "{}")
+        .filter(|(status, _)| *status == 200)
+        .and_then(|(_, body)| serde_json::from_str::<DemoSeeded>(&body).ok());
     let url = format!("http://localhost:{PORT}");
     eprintln!("\n================ Elevate is running ================");
     eprintln!("Portal: {url}");
@@ -49,12 +54,29 @@ pub fn run(reset: bool) -> Result {
             "(An administrator already exists in .wrangler/state; `cargo xtask dev --reset` starts over.)"
         );
     }
+    match demo {
+        Some(demo) => print_demo(&demo),
+        None => eprintln!("(The demo tenant could not be seeded; see the wrangler output above.)"),
+    }
     eprintln!("Stop with Ctrl-C.\n=====================================================\n");
     let status = child.wait()?;
     if !status.success() {
         return Err(format!("wrangler exited with {status}").into());
     }
     Ok(())
+}
+
+/// The demo people and how to sign in as them (public demo passwords; localhost only).
+fn print_demo(demo: &DemoSeeded) {
+    let state = if demo.created { "seeded just now" } else { "seeded earlier" };
+    eprintln!("\nDemo tenant ({state}): roles {}.", demo.roles.join(", "));
+    eprintln!("Demo people sign in with username + password (Sign in page), then the second factor:");
+    for a in &demo.accounts {
+        eprintln!("  {:<6} password: {:<26} {}", a.username, a.password, a.about);
+        if let Some(uri) = &a.otpauth_uri {
+            eprintln!("         authenticator app (add this to your app, or `oathtool`): {uri}");
+        }
+    }
 }
 
 /// wrangler must not try to reach Cloudflare: no telemetry, no banner checks, no `cf` fetch.

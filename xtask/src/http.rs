@@ -6,11 +6,26 @@ use std::net::TcpStream;
 use std::time::Duration;
 
 /// Status and body of `GET path` on `127.0.0.1:port`, or `None` if nothing answered.
-/// The body is read by its Content-Length: workerd keeps connections open after responding.
 pub fn get(port: u16, path: &str) -> Option<(u16, String)> {
+    exchange(port, &format!("GET {path} HTTP/1.1\r\nHost: localhost:{port}\r\nConnection: close\r\n\r\n"))
+}
+
+/// Status and body of a JSON `POST` carrying the portal's anti-CSRF header.
+pub fn post(port: u16, path: &str, json: &str) -> Option<(u16, String)> {
+    exchange(
+        port,
+        &format!(
+            "POST {path} HTTP/1.1\r\nHost: localhost:{port}\r\nConnection: close\r\nContent-Type: application/json\r\nx-elevate-csrf: 1\r\nContent-Length: {}\r\n\r\n{json}",
+            json.len()
+        ),
+    )
+}
+
+/// Sends one request and reads the answer. The body is read by its Content-Length: workerd keeps
+/// connections open after responding.
+fn exchange(port: u16, request: &str) -> Option<(u16, String)> {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).ok()?;
-    stream.set_read_timeout(Some(Duration::from_secs(10))).ok()?;
-    let request = format!("GET {path} HTTP/1.1\r\nHost: localhost:{port}\r\nConnection: close\r\n\r\n");
+    stream.set_read_timeout(Some(Duration::from_secs(30))).ok()?;
     stream.write_all(request.as_bytes()).ok()?;
     let mut raw = Vec::new();
     let mut buf = [0u8; 4096];

@@ -154,6 +154,26 @@ impl<S: Store, K: Store> UserObject<'_, S, K> {
         self.open_session(None, None, "invitation+password", user_agent, now).await
     }
 
+    /// Sets up a demo account: its password and, if given, an authenticator app with a known
+    /// secret. Only the demo seed calls this (localhost, `DEMO_TENANT=on`).
+    pub async fn seed_demo(
+        &self,
+        hash: PasswordHash,
+        totp_secret: Option<String>,
+        now: UnixMillis,
+    ) -> Result<(), AppError> {
+        put_json(self.store, keys::PASSWORD, &hash).await?;
+        let seeder = crate::demo::seeder();
+        self.record(self.draft_by(&seeder, AuditAction::MfaMethodChanged, now).detail("change", "demo_seed"))
+            .await?;
+        if let Some(secret) = totp_secret {
+            let name =
+                CredentialName::parse("Demo authenticator").map_err(|e| AppError::internal(e.to_string()))?;
+            self.install_totp(name, secret, elevate_shared::domain::totp::TotpParams::default(), now).await?;
+        }
+        Ok(())
+    }
+
     /// What an administrator sees of this account's security.
     pub async fn status(&self, now: UnixMillis) -> Result<AccountStatus, AppError> {
         let counter: FailureCounter = get_json(self.store, keys::MFA_FAILURES).await?.unwrap_or_default();

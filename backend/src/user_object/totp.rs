@@ -175,6 +175,25 @@ impl<S: Store, K: Store> UserObject<'_, S, K> {
         let shown: String = serial.as_str().chars().take(48).collect();
         let name = CredentialName::parse(format!("OATH token {shown}"))
             .map_err(|e| AppError::internal(e.to_string()))?;
+        let summary = self.install_totp(name, secret_base32, params, now).await?;
+        self.record(
+            self.draft_by(by, AuditAction::MfaMethodChanged, now)
+                .detail("change", "oath_token_assigned")
+                .detail("serial", serial.as_str()),
+        )
+        .await?;
+        Ok(summary)
+    }
+
+    /// Adds a code method whose secret came from elsewhere (a token's vendor, the demo seed);
+    /// it works at once, and its first code is whichever comes next.
+    pub(super) async fn install_totp(
+        &self,
+        name: CredentialName,
+        secret_base32: String,
+        params: TotpParams,
+        now: UnixMillis,
+    ) -> Result<TotpMethodSummary, AppError> {
         let id = MethodId::parse(hex::encode(crate::random::bytes::<16>()?))
             .map_err(|e| AppError::internal(e.to_string()))?;
         let stored = StoredTotp {
@@ -191,12 +210,6 @@ impl<S: Store, K: Store> UserObject<'_, S, K> {
         let mut methods = self.totp_methods().await?;
         methods.push(stored);
         put_json(self.store, keys::TOTP_METHODS, &methods).await?;
-        self.record(
-            self.draft_by(by, AuditAction::MfaMethodChanged, now)
-                .detail("change", "oath_token_assigned")
-                .detail("serial", serial.as_str()),
-        )
-        .await?;
         Ok(summary)
     }
 

@@ -10,6 +10,7 @@ pub mod approvals;
 pub mod assignments;
 pub mod audit;
 pub mod auth;
+pub mod demo;
 pub mod domain_errors;
 pub mod error;
 pub mod health;

@@ -78,6 +78,9 @@ pub const APPROVALS: &str = "/api/v1/approvals";
 pub const APPROVAL_START: &str = "/api/v1/approvals/start";
 pub const APPROVAL_FINISH: &str = "/api/v1/approvals/finish";
 
+/// Local demo only: answered when `DEMO_TENANT=on` (localhost), 404 otherwise.
+pub const DEMO_SEED: &str = "/api/v1/demo/seed";
+
 /// Local measurement only: answered when the test clock is configured, 404 otherwise.
 pub const BENCH: &str = "/api/v1/bench";
 

@@ -5,6 +5,7 @@ mod activation;
 mod audit;
 mod auth;
 mod bench;
+mod demo;
 mod health;
 mod mfa;
 mod oath;
@@ -121,6 +122,7 @@ async fn route(ctx: &Ctx<'_>, req: &mut Request) -> Result<Response, AppError> {
         (Method::Get, paths::AUDIT) => audit::list(ctx, req).await,
         (Method::Get, paths::AUDIT_VERIFY) => audit::verify(ctx, req).await,
         (Method::Post, paths::BENCH) => bench::run(ctx, req).await,
+        (Method::Post, paths::DEMO_SEED) => demo::seed(ctx, req).await,
         (_, p) if ROUTED.contains(&p) => {
             Err(AppError::api(ErrorCode::MethodNotAllowed, "This method is not allowed here."))
         }
@@ -192,4 +194,5 @@ const ROUTED: &[&str] = &[
     paths::AUDIT,
     paths::AUDIT_VERIFY,
     paths::BENCH,
+    paths::DEMO_SEED,
 ];
