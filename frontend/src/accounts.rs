@@ -109,6 +109,11 @@ pub fn name_of(users: &[UserSummary], id: &UserId) -> String {
         .map_or_else(|| id.to_string(), |u| format!("{} ({})", u.display_name, u.username))
 }
 
+/// A person's display name, when they are in the directory as listed.
+pub fn display_name(users: &[UserSummary], id: &UserId) -> Option<String> {
+    users.iter().find(|u| &u.id == id).map(|u| u.display_name.to_string())
+}
+
 /// A bypass as typed: minutes and uses within the bounds the server allows.
 pub fn read_bypass(minutes: &str, uses: &str) -> Result<(u32, u32), String> {
     let bounds = || {

@@ -3,7 +3,13 @@
 //! Requests and responses are `elevate_shared::api` types. Transport failures and API errors are
 //! kept apart so the UI can say "can't reach Elevate" differently from "the server said no".
 
+use elevate_shared::api::activation::{
+    ActivationCode, ActivationPreview, ActivationResponse, BoundCeremonyFinish, BoundCeremonyStarted,
+    CreateActivation, ExtendFinish, ExtendStart, PreviewActivation, RequestList, RequestRef,
+};
 use elevate_shared::api::alerts::RaisedAlerts;
+use elevate_shared::api::approvals::{DecisionCeremony, DecisionFinish, DecisionStart, PendingApprovals};
+use elevate_shared::api::assignments::MyRoles;
 use elevate_shared::api::auth::{
     AddPasskeyStart, AuthenticationStarted, BootstrapStart, BootstrapStatus, DiscoverableFinish,
     DiscoverableStarted, Me, MfaEvidence, MySessions, PasskeySummary, RegistrationFinish,
@@ -234,4 +240,71 @@ pub async fn import_oath(body: &ImportOathTokens) -> Result<OathImported, Client
 /// Gives a token to a person: it becomes one of their code methods.
 pub async fn assign_oath(body: &AssignOathToken) -> Result<TotpMethodSummary, ClientError> {
     post(paths::OATH_ASSIGN, body).await
+}
+
+/// The roles the signed-in person may activate, with what a default activation would need, and
+/// the roles they hold now.
+pub async fn my_roles() -> Result<MyRoles, ClientError> {
+    get(paths::MY_ROLES).await
+}
+
+/// The person's activation requests, newest first, with the roles they name.
+pub async fn my_requests() -> Result<RequestList, ClientError> {
+    get(paths::MY_REQUESTS).await
+}
+
+/// What an activation as drafted would need next, or why it cannot happen. Changes nothing.
+pub async fn preview_activation(body: &PreviewActivation) -> Result<ActivationPreview, ClientError> {
+    post(paths::ACTIVATION_PREVIEW, body).await
+}
+
+pub async fn create_activation(body: &CreateActivation) -> Result<ActivationResponse, ClientError> {
+    post(paths::ACTIVATIONS, body).await
+}
+
+/// Starts the tap whose challenge is the request's digest.
+pub async fn activation_mfa_start(body: &RequestRef) -> Result<BoundCeremonyStarted, ClientError> {
+    post(paths::ACTIVATION_MFA_START, body).await
+}
+
+pub async fn activation_mfa_finish(body: &BoundCeremonyFinish) -> Result<ActivationResponse, ClientError> {
+    post(paths::ACTIVATION_MFA_FINISH, body).await
+}
+
+/// The request's MFA with an authenticator-app code, where the role accepts any method.
+pub async fn activation_mfa_totp(body: &ActivationCode) -> Result<ActivationResponse, ClientError> {
+    post(paths::ACTIVATION_MFA_TOTP, body).await
+}
+
+/// Withdraws a request that is not active yet.
+pub async fn cancel_activation(body: &RequestRef) -> Result<ActivationResponse, ClientError> {
+    post(paths::ACTIVATION_CANCEL, body).await
+}
+
+/// Ends an activation early.
+pub async fn deactivate(body: &RequestRef) -> Result<ActivationResponse, ClientError> {
+    post(paths::ACTIVATION_DEACTIVATE, body).await
+}
+
+/// Starts the tap whose challenge is the extension's digest (the request's and the new end).
+pub async fn extend_start(body: &ExtendStart) -> Result<BoundCeremonyStarted, ClientError> {
+    post(paths::ACTIVATION_EXTEND_START, body).await
+}
+
+pub async fn extend_finish(body: &ExtendFinish) -> Result<ActivationResponse, ClientError> {
+    post(paths::ACTIVATION_EXTEND_FINISH, body).await
+}
+
+/// Requests waiting for the signed-in approver.
+pub async fn approvals() -> Result<PendingApprovals, ClientError> {
+    get(paths::APPROVALS).await
+}
+
+/// Starts the tap that signs this approver's verdict on the request.
+pub async fn approval_start(body: &DecisionStart) -> Result<DecisionCeremony, ClientError> {
+    post(paths::APPROVAL_START, body).await
+}
+
+pub async fn approval_finish(body: &DecisionFinish) -> Result<ActivationResponse, ClientError> {
+    post(paths::APPROVAL_FINISH, body).await
 }

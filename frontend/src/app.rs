@@ -1,8 +1,9 @@
 //! The app root: session context, the router, and the signed-in shell with its navigation.
 
 use crate::pages::{
-    alerts::Alerts, bootstrap::Bootstrap, enrol::Enrol, not_built::NotBuilt, overview::Overview,
-    security_info::SecurityInfo, sign_in::SignIn, tokens::Tokens, users::Users,
+    alerts::Alerts, approvals::Approvals, bootstrap::Bootstrap, enrol::Enrol, my_roles::MyRoles,
+    not_built::NotBuilt, overview::Overview, security_info::SecurityInfo, sign_in::SignIn, tokens::Tokens,
+    users::Users,
 };
 use crate::routes::Page;
 use crate::session::{Session, SessionState};
@@ -10,6 +11,7 @@ use leptos::prelude::*;
 use leptos_router::StaticSegment;
 use leptos_router::components::{A, Route, Router, Routes};
 use leptos_router::hooks::use_location;
+use std::time::Duration;
 
 /// Which top-level screen the session (and, for an invitation, the path) calls for. Only a change
 /// of screen re-renders the tree, so refreshing the signed-in person's details keeps every page's
@@ -57,10 +59,31 @@ fn Screens(session: Session) -> impl IntoView {
     }
 }
 
+/// How many requests wait for the signed-in person's approval, as the navigation counts them.
+/// The Approvals page sets it whenever it has asked.
+#[derive(Clone, Copy, Debug)]
+pub struct Inbox(pub RwSignal<usize>);
+
+/// How often the navigation's count of requests waiting for approval is asked for.
+const INBOX_POLL: Duration = Duration::from_secs(60);
+
 /// The signed-in portal: a header, the navigation and the current page.
 #[component]
 fn Shell() -> impl IntoView {
     let session = Session::get();
+    let inbox = Inbox(RwSignal::new(0));
+    provide_context(inbox);
+    let count = move || {
+        leptos::task::spawn_local(async move {
+            if let Ok(waiting) = crate::api::approvals().await {
+                inbox.0.set(waiting.items.len());
+            }
+        })
+    };
+    count();
+    if let Ok(poll) = set_interval_with_handle(count, INBOX_POLL) {
+        on_cleanup(move || poll.clear());
+    }
     let name = move || session.me().map(|me| me.display_name.to_string()).unwrap_or_default();
     let is_admin = Memo::new(move |_| session.me().is_some_and(|me| me.is_admin));
     let signing_out = RwSignal::new(false);
@@ -86,14 +109,25 @@ fn Shell() -> impl IntoView {
             </header>
             <nav class="nav" aria-label="Portal">
                 {move || Page::nav(is_admin.get())
-                    .map(|page| view! { <A href=page.href()>{page.title()}</A> })
+                    .map(|page| view! {
+                        <A href=page.href()>
+                            {page.title()}
+                            {(page == Page::Approvals).then_some(move || {
+                                let n = inbox.0.get();
+                                (n > 0).then(|| view! {
+                                    <span class="nav-count" id="nav-approvals-count"
+                                        aria-label=format!("{n} waiting")>{n}</span>
+                                })
+                            })}
+                        </A>
+                    })
                     .collect_view()}
             </nav>
             <main class="content">
                 <Routes fallback=|| view! { <h1>"Page not found"</h1><p>"There is no such page in Elevate."</p> }>
                     <Route path=StaticSegment(Page::Overview.segment()) view=Overview />
-                    <Route path=StaticSegment(Page::MyRoles.segment()) view=|| view! { <NotBuilt page=Page::MyRoles /> } />
-                    <Route path=StaticSegment(Page::Approvals.segment()) view=|| view! { <NotBuilt page=Page::Approvals /> } />
+                    <Route path=StaticSegment(Page::MyRoles.segment()) view=MyRoles />
+                    <Route path=StaticSegment(Page::Approvals.segment()) view=Approvals />
                     <Route path=StaticSegment(Page::Roles.segment()) view=|| view! { <NotBuilt page=Page::Roles /> } />
                     <Route path=StaticSegment(Page::Users.segment()) view=Users />
                     <Route path=StaticSegment(Page::Tokens.segment()) view=Tokens />

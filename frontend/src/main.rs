@@ -3,6 +3,7 @@
 //! It renders state and sends intents; every rule it shows is enforced again by the backend.
 
 mod accounts;
+mod activation;
 mod alerts;
 mod api;
 mod app;
@@ -10,6 +11,7 @@ mod browser;
 mod components;
 mod pages;
 mod password;
+mod requests;
 mod routes;
 mod session;
 mod tokens;

@@ -1,12 +1,15 @@
 //! Who is signed in, shared through context, and the ceremonies that change it.
 
+use crate::activation::{Problem, Signing, TAP_MISMATCH, tap_is_for};
 use crate::api::{self, ClientError};
 use crate::webauthn::{self, Autofill, WebAuthnError};
 use elevate_shared::api::ErrorCode;
 use elevate_shared::api::auth::{
-    DiscoverableFinish, Me, RegistrationFinish, RegistrationStarted, SignInFinish, SignInStart,
+    DiscoverableFinish, Me, PublicKeyCredential, RegistrationFinish, RegistrationStarted,
+    RequestChallengeResponse, SignInFinish, SignInStart,
 };
 use elevate_shared::api::password::{SecondFactorChallenge, SecondFactorPasskey};
+use elevate_shared::domain::{ActivationRequest, Digest};
 use elevate_shared::ids::{CredentialName, Username};
 use leptos::prelude::*;
 
@@ -55,6 +58,14 @@ impl Session {
             SessionState::SignedIn(me) => Some(*me),
             _ => None,
         }
+    }
+
+    /// The signed-in person as they are now, without tracking later changes.
+    pub fn me_untracked(self) -> Option<Me> {
+        self.0.with_untracked(|s| match s {
+            SessionState::SignedIn(me) => Some((**me).clone()),
+            _ => None,
+        })
     }
 }
 
@@ -119,6 +130,21 @@ pub async fn second_factor_with_passkey(challenge: &SecondFactorChallenge) -> Re
         credential,
     };
     Ok(api::second_factor_passkey(&body).await?)
+}
+
+/// A request-bound tap: the authenticator signs the ceremony's challenge only once the portal has
+/// checked that it is the digest `what` calls for on the request shown, so what the person reads is
+/// what they sign.
+pub async fn bound_tap(
+    request: &ActivationRequest,
+    what: Signing<'_>,
+    digest: &Digest,
+    options: &RequestChallengeResponse,
+) -> Result<PublicKeyCredential, Problem> {
+    if !tap_is_for(request, what, digest, options) {
+        return Err(Problem::new(TAP_MISMATCH));
+    }
+    webauthn::get(options).await.map_err(|e| Problem::new(e.to_string()))
 }
 
 /// How long a conditional request must have waited before its failure counts as a browser time-out

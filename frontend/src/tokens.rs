@@ -3,7 +3,7 @@
 //! words; and the inventory's order and count. Pure, so it is tested natively; the worker
 //! validates every row again.
 
-use crate::pages::format::plural;
+use crate::pages::format::{plural, sentence};
 use crate::totp::describe;
 use elevate_shared::api::oath::{OathImported, OathTokenSummary};
 use elevate_shared::api::users::UserSummary;
@@ -134,17 +134,6 @@ pub fn single_row(
         Ok(_) => Ok(row),
         Err(p) => Err(sentence(&p.problem)),
     }
-}
-
-/// A message as a sentence: a capital first letter and a full stop.
-fn sentence(text: &str) -> String {
-    let mut chars = text.trim().chars();
-    let Some(first) = chars.next() else { return String::new() };
-    let mut out: String = first.to_uppercase().chain(chars).collect();
-    if !out.ends_with(['.', '!', '?']) {
-        out.push('.');
-    }
-    out
 }
 
 /// The outcome of an import: "Imported 2 tokens; assigned HW-1 to bob." (usernames as the worker

@@ -10,4 +10,5 @@ pub mod browser;
 pub mod peers;
 pub mod soft_authenticator;
 pub mod stack;
+pub mod tenant;
 pub mod webdriver;

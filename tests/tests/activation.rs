@@ -3,8 +3,9 @@
 //! names.
 
 use elevate_e2e::api::{Answer, Api, now_ms};
-use elevate_e2e::soft_authenticator::{Bend, SoftCredential};
+use elevate_e2e::soft_authenticator::Bend;
 use elevate_e2e::stack::Stack;
+use elevate_e2e::tenant::{Person, active_roles, administrator, eligible, member, role};
 use serde_json::{Value, json};
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
@@ -12,94 +13,6 @@ type TestResult = Result<(), Box<dyn std::error::Error>>;
 const MINUTE: u64 = 60_000;
 const HOUR: u64 = 60 * MINUTE;
 const DAY: u64 = 24 * HOUR;
-
-/// A signed-in person with their own software key.
-struct Person<'s> {
-    api: Api<'s>,
-    key: SoftCredential,
-    id: String,
-}
-
-impl Person<'_> {
-    /// Answers a bound ceremony (its challenge is the digest) with this person's key.
-    fn tap(&mut self, started: &Value, honest: &Bend) -> Value {
-        self.key.assert(&started["options"], honest)
-    }
-}
-
-async fn administrator(stack: &Stack) -> Person<'_> {
-    let api = Api::new(stack);
-    let honest = Bend::honest(stack.origin());
-    let mut key = SoftCredential::new(1, 32);
-    let started = api.start_bootstrap().await;
-    assert_eq!(
-        api.finish_bootstrap(&started, key.attest(&started["options"], &honest), None).await.status,
-        201
-    );
-    let started = api.start_sign_in().await;
-    let a = api
-        .post(
-            "/api/v1/sign-in/passkey/finish",
-            &Api::finish_body(&started, key.assert(&started["options"], &honest)),
-        )
-        .await;
-    let id = a.body["user_id"].as_str().unwrap_or_default().to_owned();
-    Person { api: api.with_cookie(&a.session.expect("ada signed in")), key, id }
-}
-
-/// Creates `username`, who enrols a software key with the invitation and is signed in.
-async fn member<'s>(stack: &'s Stack, admin: &Person<'s>, username: &str, seed: u8) -> Person<'s> {
-    let honest = Bend::honest(stack.origin());
-    let created = admin
-        .api
-        .post(
-            "/api/v1/users/create",
-            &json!({ "username": username, "display_name": username.to_uppercase() }),
-        )
-        .await;
-    assert_eq!(created.status, 201, "{}", created.body);
-    let code = created.body["invitation"]["code"].clone();
-    let anon = Api::new(stack);
-    let started = anon.post("/api/v1/enrol/passkey/start", &json!({ "code": code })).await;
-    let key = SoftCredential::new(seed, 32);
-    let registration = json!({
-        "user_id": started.body["user_id"], "ceremony_id": started.body["ceremony_id"], "name": "Soft key",
-        "credential": key.attest(&started.body["options"], &honest),
-    });
-    let enrolled = anon
-        .post("/api/v1/enrol/passkey/finish", &json!({ "code": code, "registration": registration }))
-        .await;
-    assert_eq!(enrolled.status, 200, "{}", enrolled.body);
-    let id = created.body["user"]["id"].as_str().unwrap_or_default().to_owned();
-    Person { api: anon.with_cookie(&enrolled.session.expect("signed in")), key, id }
-}
-
-/// Creates a role with the default (strict) settings changed by `change`.
-async fn role(admin: &Person<'_>, id: &str, change: impl FnOnce(&mut Value)) -> Value {
-    let created = admin
-        .api
-        .post("/api/v1/roles/create", &json!({ "id": id, "name": id, "privileged": true, "scope": "/" }))
-        .await;
-    assert_eq!(created.status, 201, "{}", created.body);
-    let mut settings = created.body["settings"].clone();
-    change(&mut settings);
-    let set = admin.api.post("/api/v1/roles/settings", &json!({ "role": id, "settings": settings })).await;
-    assert_eq!(set.status, 200, "{}", set.body);
-    set.body
-}
-
-/// Makes `who` eligible for `role` for a week; returns the assignment id.
-async fn eligible(admin: &Person<'_>, who: &Person<'_>, role: &str) -> String {
-    let a = admin
-        .api
-        .post(
-            "/api/v1/assignments/create",
-            &json!({ "principal": who.id, "role": role, "scope": "/", "kind": "eligible", "end": now_ms() + 7 * DAY }),
-        )
-        .await;
-    assert_eq!(a.status, 201, "{}", a.body);
-    a.body["assignments"][0]["id"].as_str().unwrap_or_default().to_owned()
-}
 
 fn draft(role: &str, duration: u64) -> Value {
     json!({ "role": role, "draft": {
@@ -120,13 +33,6 @@ async fn activate(p: &mut Person<'_>, request: &Value, honest: &Bend) -> Answer 
     let credential = p.tap(&started.body, honest);
     let finish = json!({ "request": request["id"], "ceremony_id": started.body["ceremony_id"], "credential": credential });
     p.api.post("/api/v1/activations/mfa/finish", &finish).await
-}
-
-fn active_roles(roles: &Answer) -> Vec<String> {
-    roles.body["active"]
-        .as_array()
-        .map(|a| a.iter().filter_map(|r| r["role"]["id"].as_str().map(str::to_owned)).collect())
-        .unwrap_or_default()
 }
 
 #[tokio::test]

@@ -7,8 +7,6 @@ use leptos::prelude::*;
 #[component]
 pub fn NotBuilt(page: Page) -> impl IntoView {
     let what = match page {
-        Page::MyRoles => "your eligible and active roles, with Activate, Extend and Deactivate",
-        Page::Approvals => "the requests waiting for your approval",
         Page::Roles => "roles, their members and their settings",
         Page::Audit => "the audit log, with filters, export and chain verification",
         _ => "this part of the portal",

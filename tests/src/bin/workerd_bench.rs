@@ -1,7 +1,8 @@
 //! `workerd-bench`: what the CPU-heavy verifications cost per run in workerd, the real Workers
-//! runtime, run locally by `wrangler dev`. Prints the measures as JSON on standard output
-//! (`[{"name","value","unit"}]`) for `cargo xtask bench` to record; progress goes to standard
-//! error.
+//! runtime, run locally by `wrangler dev`; then, on the same stack, how soon an activation is
+//! visible and how many activation cycles run per second ([`activation`]). Prints the measures
+//! as JSON on standard output (`[{"name","value","unit"}]`) for `cargo xtask bench` to record;
+//! progress goes to standard error.
 //!
 //! How it measures: workerd freezes `Date.now()` while a request computes, so the worker cannot
 //! time itself. Its local-only `POST /api/v1/bench` (`backend/src/edge/api/bench.rs`, answered
@@ -40,6 +41,10 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use webauthn_rs::prelude::{
     Passkey, PublicKeyCredential, RegisterPublicKeyCredential, Url, Uuid, Webauthn, WebauthnBuilder,
 };
+
+// A binary's root finds modules beside it, where Cargo would take a file for another binary.
+#[path = "workerd_bench/activation.rs"]
+mod activation;
 
 type Result<T = (), E = Box<dyn std::error::Error>> = std::result::Result<T, E>;
 
@@ -137,6 +142,7 @@ async fn main() -> Result {
                 .push(json!({ "name": format!("{stem}_cpu_{unit}"), "value": m.unit.of(cpu), "unit": unit }));
         }
     }
+    results.extend(activation::measure(&stack).await?);
     println!("{}", Value::Array(results));
     Ok(())
 }
