@@ -94,9 +94,19 @@ impl Portal {
         self.browser.type_into(&e, text).await
     }
 
+    /// Clicks `css` once it exists. The SPA re-renders reactively, so an element found a moment
+    /// ago may have been replaced; a stale reference is looked up again.
     pub async fn click(&self, css: &str) -> Result<()> {
-        let e = self.browser.wait_for(css, WAIT).await?;
-        self.browser.click(&e).await
+        let deadline = std::time::Instant::now() + WAIT;
+        loop {
+            let e = self.browser.wait_for(css, WAIT).await?;
+            match self.browser.click(&e).await {
+                Err(err) if err.0.contains("stale element") && std::time::Instant::now() < deadline => {
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+                other => return other,
+            }
+        }
     }
 
     /// Waits for `css` to contain `needle`; on failure saves a screenshot of what the page

@@ -135,9 +135,19 @@ impl<S: Store, K: Store> UserObject<'_, S, K> {
             .verify_registration(ceremony_id, super::RegistrationKind::Invitation, credential, now)
             .await?;
         self.redeem_invitation(secret, now).await?;
-        self.store_passkey(registered, name, now).await?;
+        let summary = self.store_passkey(registered, name, now).await?;
         let mfa = MfaEvidence { method: MfaMethodKind::Passkey, at: now, phishing_resistant: true };
-        self.open_session(Some(mfa), None, "invitation+passkey", user_agent, now).await
+        // Creating the passkey required user verification: that is the session's MFA.
+        let evidence = elevate_shared::domain::MfaEvidence {
+            method: elevate_shared::domain::MfaMethodKind::Webauthn,
+            credential: elevate_shared::domain::MethodId::parse(summary.credential_id)?,
+            at: now,
+            user_verified: true,
+            backup_eligible: summary.backup_eligible,
+            credential_registered_at: now,
+            bound_to: None,
+        };
+        self.open_session(Some(mfa), Some(evidence), "invitation+passkey", user_agent, now).await
     }
 
     /// Sets the invited person's password (hashed by the worker) and signs them in, without MFA.

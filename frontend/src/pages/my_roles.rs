@@ -24,7 +24,9 @@ use elevate_shared::api::activation::{
 };
 use elevate_shared::api::assignments::{ActiveRole, EligibleRole, MyRoles as MyRolesData};
 use elevate_shared::api::users::UserSummary;
-use elevate_shared::domain::{ActivationRequest, AssignmentId, RequestId, RequestState, Role};
+use elevate_shared::domain::{
+    ActivationRequest, ActivationVerdict, AssignmentId, Refusal, RequestId, RequestState, Role,
+};
 use elevate_shared::time::UnixMillis;
 use leptos::prelude::*;
 use std::time::Duration;
@@ -114,6 +116,8 @@ pub fn MyRoles() -> impl IntoView {
         };
         let role = e.role.clone();
         let opening = e.clone();
+        let already_active =
+            matches!(&e.verdict, ActivationVerdict::Refused { refusal: Refusal::AlreadyActive { .. } });
         view! {
             <li class="eligible-role" data-role=role.id.to_string() data-scope=e.assignment.scope.to_string()>
                 <div class="role-head">
@@ -124,15 +128,18 @@ pub fn MyRoles() -> impl IntoView {
                 {role.description.map(|d| view! { <span class="meta">{d.to_string()}</span> })}
                 <span class="meta">{when}</span>
                 <span class=tone.line_class()>{needs}</span>
-                <div class="method-actions">
-                    <button type="button" class="small accent" id=format!("activate-{html}")
-                        on:click=move |_| {
-                            notice.set(None);
-                            opened.set(Some(Opened::New(Box::new(opening.clone()))));
-                        }>
-                        "Activate"
-                    </button>
-                </div>
+                // Already active: the active list below offers Extend and Deactivate instead.
+                {(!already_active).then(|| view! {
+                    <div class="method-actions">
+                        <button type="button" class="small accent" id=format!("activate-{html}")
+                            on:click=move |_| {
+                                notice.set(None);
+                                opened.set(Some(Opened::New(Box::new(opening.clone()))));
+                            }>
+                            "Activate"
+                        </button>
+                    </div>
+                })}
             </li>
         }
     };
