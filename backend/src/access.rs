@@ -304,6 +304,23 @@ impl<S: Store> AccessObject<'_, S> {
         crate::audit_log::record(self.store, event).await
     }
 
+    /// A role's assignments that are in effect or still to come, newest first.
+    pub async fn role_assignments(
+        &self,
+        role: &RoleId,
+        now: UnixMillis,
+    ) -> Result<Vec<Assignment>, AppError> {
+        self.role(role).await?;
+        let mut out: Vec<Assignment> = self
+            .assignments()
+            .await?
+            .into_iter()
+            .filter(|a| &a.role == role && (a.is_in_effect(now) || a.start > now))
+            .collect();
+        out.sort_by_key(|a| std::cmp::Reverse(a.created_at));
+        Ok(out)
+    }
+
     // ------------------------------------------------------------------ members
 
     fn input<'i>(

@@ -559,6 +559,10 @@ pub(crate) enum AccessCall {
     Roles {
         now: UnixMillis,
     },
+    RoleAssignments {
+        role: RoleId,
+        now: UnixMillis,
+    },
     CreateRole {
         by: UserId,
         body: CreateRole,
@@ -666,6 +670,7 @@ pub(crate) enum AccessReply {
     Role(Box<RoleView>),
     Roles(Vec<RoleView>),
     Assignment(Box<Assignment>),
+    Assignments(Vec<Assignment>),
     MyRoles(Box<MyRoles>),
     Requests { requests: Vec<ActivationRequest>, roles: Vec<Role> },
     Verdict(Box<ActivationVerdict>),
@@ -682,6 +687,9 @@ pub(crate) async fn dispatch_access<S: Store>(
     let request = |r: ActivationRequest| AccessReply::Request(Box::new(r));
     Ok(match call {
         AccessCall::Roles { now } => AccessReply::Roles(obj.role_views(now).await?),
+        AccessCall::RoleAssignments { role, now } => {
+            AccessReply::Assignments(obj.role_assignments(&role, now).await?)
+        }
         AccessCall::CreateRole { by, body, now } => {
             AccessReply::Role(Box::new(obj.create_role(&by, body, now).await?))
         }

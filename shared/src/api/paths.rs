@@ -57,6 +57,8 @@ pub const ALERTS_RAISED: &str = "/api/v1/alerts/raised";
 pub const ROLES: &str = "/api/v1/roles";
 pub const ROLE_CREATE: &str = "/api/v1/roles/create";
 pub const ROLE_SETTINGS: &str = "/api/v1/roles/settings";
+/// `GET ?role=<role id>`: a role's members (eligible and active, in effect or scheduled).
+pub const ASSIGNMENTS: &str = "/api/v1/assignments";
 pub const ASSIGNMENT_CREATE: &str = "/api/v1/assignments/create";
 pub const ASSIGNMENT_REMOVE: &str = "/api/v1/assignments/remove";
 

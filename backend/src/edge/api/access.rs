@@ -6,8 +6,10 @@ use super::auth::admin;
 use crate::edge::{http, stubs};
 use crate::error::AppError;
 use crate::rpc::{AccessCall, AccessReply, unexpected};
+use elevate_shared::api::ErrorCode;
 use elevate_shared::api::assignments::{AssignmentList, CreateAssignment, RemoveAssignment};
 use elevate_shared::api::roles::{CreateRole, RoleList, UpdateRoleSettings};
+use elevate_shared::domain::RoleId;
 use worker::{Request, Response};
 
 async fn access(ctx: &Ctx<'_>, call: AccessCall) -> Result<AccessReply, AppError> {
@@ -19,6 +21,22 @@ pub(crate) async fn roles(ctx: &Ctx<'_>, req: &mut Request) -> Result<Response, 
     admin(ctx, req).await?;
     match access(ctx, AccessCall::Roles { now: ctx.now }).await? {
         AccessReply::Roles(roles) => http::json(200, &RoleList { roles }),
+        other => Err(unexpected(&other)),
+    }
+}
+
+/// `GET /api/v1/assignments?role=<role id>`
+pub(crate) async fn assignments(ctx: &Ctx<'_>, req: &mut Request) -> Result<Response, AppError> {
+    admin(ctx, req).await?;
+    let url = req.url()?;
+    let role = url
+        .query_pairs()
+        .find(|(k, _)| k == "role")
+        .map(|(_, v)| v.into_owned())
+        .ok_or_else(|| AppError::api(ErrorCode::BadRequest, "Name the role: ?role=<role id>."))?;
+    let role = RoleId::parse(role)?;
+    match access(ctx, AccessCall::RoleAssignments { role, now: ctx.now }).await? {
+        AccessReply::Assignments(assignments) => http::json(200, &AssignmentList { assignments }),
         other => Err(unexpected(&other)),
     }
 }
