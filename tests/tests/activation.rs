@@ -3,6 +3,7 @@
 //! names.
 
 use elevate_e2e::api::{Answer, Api, now_ms};
+use elevate_e2e::peers::pyotp_code;
 use elevate_e2e::soft_authenticator::Bend;
 use elevate_e2e::stack::Stack;
 use elevate_e2e::tenant::{Person, active_roles, administrator, eligible, member, role};
@@ -45,7 +46,7 @@ async fn a_member_activates_with_a_tap_bound_to_the_request_and_the_grant_ends_o
     role(&admin, "db-reader", |_| {}).await;
     role(&admin, "db-writer", |_| {}).await;
     eligible(&admin, &bob, "db-reader").await;
-    eligible(&admin, &bob, "db-writer").await;
+    let writer = eligible(&admin, &bob, "db-writer").await;
 
     // What the role asks, before anything is sent.
     let mut no_reason = draft("db-reader", HOUR);
@@ -132,6 +133,48 @@ async fn a_member_activates_with_a_tap_bound_to_the_request_and_the_grant_ends_o
     }
     let verified = admin.api.get("/api/v1/audit/verify").await;
     assert!(verified.body["broken"].is_null(), "{}", verified.body);
+
+    // A code is not enough where the role wants a phishing-resistant tap: 403, and no grant.
+    role(&admin, "vault", |s| s["activation_mfa"]["authenticators"]["allowed"] = json!("phishing_resistant"))
+        .await;
+    let vault_eligibility = eligible(&admin, &bob, "vault").await;
+    let t = (now_ms() / 30_000 + 2) * 30_000;
+    let app = bob.api.post_at("/api/v1/me/totp/start", &json!({ "name": "Phone" }), Some(t)).await;
+    let uri = app.body["otpauth_uri"].as_str().unwrap_or_default().to_owned();
+    let finish = json!({ "enrolment_id": app.body["enrolment_id"], "code": pyotp_code(&uri, t / 1000) });
+    assert_eq!(bob.api.post_at("/api/v1/me/totp/finish", &finish, Some(t)).await.status, 201);
+    let vault = request(&bob, "vault", HOUR).await.body["request"].clone();
+    let code = json!({ "request": vault["id"], "code": pyotp_code(&uri, t / 1000 + 30) });
+    let refused = bob.api.post_at("/api/v1/activations/mfa/totp", &code, Some(t + 30_000)).await;
+    assert_eq!((refused.status, refused.code()), (403, "mfa_rejected"), "{}", refused.body);
+    assert!(!active_roles(&bob.api.get("/api/v1/me/roles").await).contains(&"vault".to_owned()));
+    // The tap it wants does it.
+    let vault_on = activate(&mut bob, &vault, &honest).await;
+    assert_eq!(vault_on.body["request"]["state"]["state"], "active", "{}", vault_on.body);
+
+    // Revoking an eligibility voids a scheduled request and ends the activation resting on it.
+    let mut later = draft("db-writer", HOUR);
+    later["draft"]["start"] = json!({ "kind": "at", "at": now_ms() + 2 * HOUR });
+    let scheduled = bob.api.post("/api/v1/activations", &later).await;
+    assert_eq!(scheduled.status, 201, "{}", scheduled.body);
+    let scheduled = scheduled.body["request"].clone();
+    let scheduled = activate(&mut bob, &scheduled, &honest).await.body["request"].clone();
+    assert_eq!(scheduled["state"]["state"], "scheduled", "{scheduled}");
+    for eligibility in [&writer, &vault_eligibility] {
+        let removed =
+            admin.api.post("/api/v1/assignments/remove", &json!({ "assignment": eligibility })).await;
+        assert_eq!(removed.status, 200, "{}", removed.body);
+    }
+    let mine = bob.api.get("/api/v1/me/requests").await;
+    let state_of = |id: &Value| {
+        mine.body["requests"]
+            .as_array()
+            .and_then(|r| r.iter().find(|q| &q["id"] == id))
+            .map(|q| q["state"]["state"].clone())
+    };
+    assert_eq!(state_of(&scheduled["id"]), Some(json!("voided")), "{}", mine.body);
+    assert_eq!(state_of(&vault["id"]), Some(json!("deactivated")), "{}", mine.body);
+    assert!(!active_roles(&bob.api.get("/api/v1/me/roles").await).contains(&"vault".to_owned()));
     Ok(())
 }
 
