@@ -9,7 +9,7 @@ use elevate_shared::api::activation::{
 };
 use elevate_shared::api::alerts::RaisedAlerts;
 use elevate_shared::api::approvals::{DecisionCeremony, DecisionFinish, DecisionStart, PendingApprovals};
-use elevate_shared::api::assignments::MyRoles;
+use elevate_shared::api::assignments::{AssignmentList, CreateAssignment, MyRoles, RemoveAssignment};
 use elevate_shared::api::auth::{
     AddPasskeyStart, AuthenticationStarted, BootstrapStart, BootstrapStatus, DiscoverableFinish,
     DiscoverableStarted, Me, MfaEvidence, MySessions, PasskeySummary, RegistrationFinish,
@@ -24,11 +24,13 @@ use elevate_shared::api::password::{
     FraudReport, FraudReported, PasswordSignIn, PendingPrompts, SecondFactorBypass, SecondFactorPasskey,
     SecondFactorTotp, SetPassword, SignInStep,
 };
+use elevate_shared::api::roles::{CreateRole, RoleList, RoleView, UpdateRoleSettings};
 use elevate_shared::api::users::{
     BypassSummary, CreateUser, EnrolPasskeyFinish, EnrolPassword, EnrolStatus, EnrolWith, GrantBypass,
     InvitationIssued, UserAction, UserCreated, UserList,
 };
 use elevate_shared::api::{ApiError, CSRF_HEADER, CSRF_VALUE, ErrorBody, ErrorCode, paths};
+use elevate_shared::domain::RoleId;
 use gloo_net::http::{Request, Response};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -307,4 +309,32 @@ pub async fn approval_start(body: &DecisionStart) -> Result<DecisionCeremony, Cl
 
 pub async fn approval_finish(body: &DecisionFinish) -> Result<ActivationResponse, ClientError> {
     post(paths::APPROVAL_FINISH, body).await
+}
+
+/// Every role with its settings and how many hold it, for administrators.
+pub async fn roles() -> Result<RoleList, ClientError> {
+    get(paths::ROLES).await
+}
+
+pub async fn create_role(body: &CreateRole) -> Result<RoleView, ClientError> {
+    post(paths::ROLE_CREATE, body).await
+}
+
+/// Replaces the role's settings; invalid ones are refused whole, with every violation listed.
+pub async fn update_role_settings(body: &UpdateRoleSettings) -> Result<RoleView, ClientError> {
+    post(paths::ROLE_SETTINGS, body).await
+}
+
+/// The role's assignments, eligible and active, in effect or scheduled.
+pub async fn role_assignments(role: &RoleId) -> Result<AssignmentList, ClientError> {
+    // A role id is lowercase letters, digits, `-`, `_` and `.`: nothing to escape in a query.
+    get(&format!("{}?role={}", paths::ASSIGNMENTS, role.as_str())).await
+}
+
+pub async fn create_assignment(body: &CreateAssignment) -> Result<AssignmentList, ClientError> {
+    post(paths::ASSIGNMENT_CREATE, body).await
+}
+
+pub async fn remove_assignment(body: &RemoveAssignment) -> Result<serde_json::Value, ClientError> {
+    post(paths::ASSIGNMENT_REMOVE, body).await
 }

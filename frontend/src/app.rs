@@ -2,8 +2,8 @@
 
 use crate::pages::{
     alerts::Alerts, approvals::Approvals, bootstrap::Bootstrap, enrol::Enrol, my_roles::MyRoles,
-    not_built::NotBuilt, overview::Overview, security_info::SecurityInfo, sign_in::SignIn, tokens::Tokens,
-    users::Users,
+    not_built::NotBuilt, overview::Overview, roles::Roles, security_info::SecurityInfo, sign_in::SignIn,
+    tokens::Tokens, users::Users,
 };
 use crate::routes::Page;
 use crate::session::{Session, SessionState};
@@ -128,7 +128,7 @@ fn Shell() -> impl IntoView {
                     <Route path=StaticSegment(Page::Overview.segment()) view=Overview />
                     <Route path=StaticSegment(Page::MyRoles.segment()) view=MyRoles />
                     <Route path=StaticSegment(Page::Approvals.segment()) view=Approvals />
-                    <Route path=StaticSegment(Page::Roles.segment()) view=|| view! { <NotBuilt page=Page::Roles /> } />
+                    <Route path=StaticSegment(Page::Roles.segment()) view=Roles />
                     <Route path=StaticSegment(Page::Users.segment()) view=Users />
                     <Route path=StaticSegment(Page::Tokens.segment()) view=Tokens />
                     <Route path=StaticSegment(Page::Alerts.segment()) view=Alerts />

@@ -12,6 +12,7 @@ mod components;
 mod pages;
 mod password;
 mod requests;
+mod roles;
 mod routes;
 mod session;
 mod tokens;

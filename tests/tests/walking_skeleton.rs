@@ -82,7 +82,7 @@ async fn first_administrator_enrols_a_passkey_signs_in_and_sees_the_shell() -> T
     portal.screenshot("signed-in-shell-desktop").await?;
 
     // Pages that are not built say so; a deep link opens the right page.
-    portal.click("nav.nav a[href='/roles']").await?;
+    portal.click("nav.nav a[href='/audit']").await?;
     portal.expect_text("main", "Not built yet").await?;
     portal.browser.goto(&format!("{}/security-info", portal.base_url)).await?;
     portal.expect_text("main", "Passkeys and security keys").await?;

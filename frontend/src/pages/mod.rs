@@ -9,6 +9,7 @@ pub mod format;
 pub mod my_roles;
 pub mod not_built;
 pub mod overview;
+pub mod roles;
 pub mod security_info;
 pub mod sign_in;
 pub mod tokens;

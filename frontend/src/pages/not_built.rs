@@ -7,7 +7,6 @@ use leptos::prelude::*;
 #[component]
 pub fn NotBuilt(page: Page) -> impl IntoView {
     let what = match page {
-        Page::Roles => "roles, their members and their settings",
         Page::Audit => "the audit log, with filters, export and chain verification",
         _ => "this part of the portal",
     };
