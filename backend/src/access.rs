@@ -321,6 +321,64 @@ impl<S: Store> AccessObject<'_, S> {
         Ok(out)
     }
 
+    /// The alerts that hold now, computed from the roles, assignments and requests here and the
+    /// people the caller describes (their methods come from their own objects).
+    pub async fn alerts(
+        &self,
+        users: &[User],
+        now: UnixMillis,
+    ) -> Result<Vec<elevate_shared::domain::Alert>, AppError> {
+        let stored = self.roles().await?;
+        let roles: Vec<Role> = stored.iter().map(|r| r.role.clone()).collect();
+        let settings = stored.iter().map(|r| (r.role.id.clone(), r.settings.clone())).collect();
+        let assignments = self.assignments().await?;
+        let requests = self.requests(now).await?;
+        let thresholds = elevate_shared::domain::AlertThresholds::default();
+        Ok(elevate_shared::domain::compute_alerts(&elevate_shared::domain::AlertInput {
+            roles: &roles,
+            settings: &settings,
+            users,
+            assignments: &assignments,
+            requests: &requests,
+            now,
+            thresholds: &thresholds,
+        }))
+    }
+
+    /// Applies a fix (all of an alert's items, or the ones the administrator selected) as one
+    /// audited action per changed role or removed assignment.
+    pub async fn apply_fix(
+        &self,
+        by: &UserId,
+        fix: &elevate_shared::domain::Fix,
+        now: UnixMillis,
+    ) -> Result<elevate_shared::api::alerts::FixApplied, AppError> {
+        let mut applied = elevate_shared::api::alerts::FixApplied::default();
+        for stored in self.roles().await? {
+            if let Some(next) = fix.apply_to_settings(&stored.role.id, &stored.settings) {
+                self.set_settings(by, &stored.role.id, next, now).await?;
+                applied.roles_changed.push(stored.role.id);
+            }
+        }
+        if let elevate_shared::domain::Fix::RemoveAssignments { assignments } = fix {
+            for id in assignments {
+                let reason = elevate_shared::domain::Reason::parse("Removed by a security alert's fix")?;
+                self.remove_assignment(by, id, Some(&reason), now).await?;
+                applied.assignments_removed.push(id.clone());
+            }
+        }
+        let event = elevate_shared::domain::audit::AuditDraft::new(
+            elevate_shared::domain::audit::AuditAction::AlertFixed,
+            Actor::User(by.clone()),
+            elevate_shared::domain::audit::Target::None,
+            now,
+        )
+        .detail("roles_changed", applied.roles_changed.len())
+        .detail("assignments_removed", applied.assignments_removed.len());
+        crate::audit_log::record(self.store, event).await?;
+        Ok(applied)
+    }
+
     // ------------------------------------------------------------------ members
 
     fn input<'i>(

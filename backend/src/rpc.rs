@@ -559,6 +559,15 @@ pub(crate) enum AccessCall {
     Roles {
         now: UnixMillis,
     },
+    Alerts {
+        users: Vec<User>,
+        now: UnixMillis,
+    },
+    Fix {
+        by: UserId,
+        fix: elevate_shared::domain::Fix,
+        now: UnixMillis,
+    },
     RoleAssignments {
         role: RoleId,
         now: UnixMillis,
@@ -671,6 +680,8 @@ pub(crate) enum AccessReply {
     Roles(Vec<RoleView>),
     Assignment(Box<Assignment>),
     Assignments(Vec<Assignment>),
+    Alerts(Vec<elevate_shared::domain::Alert>),
+    Fixed(elevate_shared::api::alerts::FixApplied),
     MyRoles(Box<MyRoles>),
     Requests { requests: Vec<ActivationRequest>, roles: Vec<Role> },
     Verdict(Box<ActivationVerdict>),
@@ -687,6 +698,8 @@ pub(crate) async fn dispatch_access<S: Store>(
     let request = |r: ActivationRequest| AccessReply::Request(Box::new(r));
     Ok(match call {
         AccessCall::Roles { now } => AccessReply::Roles(obj.role_views(now).await?),
+        AccessCall::Alerts { users, now } => AccessReply::Alerts(obj.alerts(&users, now).await?),
+        AccessCall::Fix { by, fix, now } => AccessReply::Fixed(obj.apply_fix(&by, &fix, now).await?),
         AccessCall::RoleAssignments { role, now } => {
             AccessReply::Assignments(obj.role_assignments(&role, now).await?)
         }

@@ -50,6 +50,9 @@ pub const USER_BYPASS: &str = "/api/v1/users/bypass";
 pub const OATH_TOKENS: &str = "/api/v1/oath-tokens";
 pub const OATH_IMPORT: &str = "/api/v1/oath-tokens/import";
 pub const OATH_ASSIGN: &str = "/api/v1/oath-tokens/assign";
+/// Alerts computed from roles, assignments and people, and their fixes.
+pub const ALERTS: &str = "/api/v1/alerts";
+pub const ALERTS_FIX: &str = "/api/v1/alerts/fix";
 /// Alerts raised by events (fraud reports, lockouts, bypasses, cloned authenticators).
 pub const ALERTS_RAISED: &str = "/api/v1/alerts/raised";
 

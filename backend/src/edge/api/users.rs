@@ -6,9 +6,9 @@ use super::auth::{admin, directory};
 use crate::directory::{Directory, UserRecord};
 use crate::edge::{http, stubs};
 use crate::error::AppError;
-use crate::rpc::{AuditCall, AuditReply, UserCall, UserReply, unexpected};
+use crate::rpc::{AccessCall, AccessReply, AuditCall, AuditReply, UserCall, UserReply, unexpected};
 use elevate_shared::api::ErrorCode;
-use elevate_shared::api::alerts::RaisedAlerts;
+use elevate_shared::api::alerts::{AlertList, ApplyFix, RaisedAlerts};
 use elevate_shared::api::users::{
     AccountStatus, CreateUser, GrantBypass, InvitationIssued, MAX_BYPASS_MINUTES, MAX_BYPASS_USES,
     UserAction, UserCreated, UserList, UserSummary,
@@ -166,6 +166,46 @@ pub(crate) async fn raised_alerts(ctx: &Ctx<'_>, req: &mut Request) -> Result<Re
     admin(ctx, req).await?;
     match stubs::audit(ctx.env, AuditCall::Raised { limit: MAX_RAISED }).await? {
         AuditReply::Raised(alerts) => http::json(200, &RaisedAlerts { alerts }),
+        other => Err(unexpected(&other)),
+    }
+}
+
+/// `GET /api/v1/alerts`: computed from state now, with each person's methods from their object.
+pub(crate) async fn alerts(ctx: &Ctx<'_>, req: &mut Request) -> Result<Response, AppError> {
+    admin(ctx, req).await?;
+    let kv = directory(ctx)?;
+    let mut people = Vec::new();
+    for user in (Directory { kv: &kv }).users().await? {
+        match stubs::user(ctx.env, &user.id, UserCall::Standing { now: ctx.now }).await? {
+            UserReply::Standing { methods, status } => people.push(elevate_shared::domain::User {
+                id: user.id,
+                username: user.username,
+                display_name: user.display_name,
+                status,
+                methods,
+            }),
+            other => return Err(unexpected(&other)),
+        }
+    }
+    match stubs::access(ctx.env, AccessCall::Alerts { users: people, now: ctx.now }).await? {
+        AccessReply::Alerts(alerts) => http::json(
+            200,
+            &AlertList {
+                alerts,
+                computed_at: ctx.now,
+                thresholds: elevate_shared::domain::AlertThresholds::default(),
+            },
+        ),
+        other => Err(unexpected(&other)),
+    }
+}
+
+/// `POST /api/v1/alerts/fix`: the fix an alert offered, or the part of it that was selected.
+pub(crate) async fn fix(ctx: &Ctx<'_>, req: &mut Request) -> Result<Response, AppError> {
+    let me = admin(ctx, req).await?;
+    let body: ApplyFix = http::read_json(req).await?;
+    match stubs::access(ctx.env, AccessCall::Fix { by: me.user.id, fix: body.fix, now: ctx.now }).await? {
+        AccessReply::Fixed(applied) => http::json(200, &applied),
         other => Err(unexpected(&other)),
     }
 }
