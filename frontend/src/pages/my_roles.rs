@@ -38,6 +38,32 @@ const RECENT_REQUESTS: usize = 10;
 
 type Notice = RwSignal<Option<Result<String, Problem>>>;
 
+/// Loads my roles and my requests into their signals, leaving a signal untouched when nothing
+/// changed (the pages poll, and an unchanged list must not re-render), and hands an ended session
+/// back to sign-in. My roles and the Overview both show these two lists.
+pub(super) fn load_mine(
+    session: Session,
+    roles: RwSignal<Option<Result<MyRolesData, Problem>>>,
+    requests: RwSignal<Option<Result<RequestList, Problem>>>,
+) {
+    leptos::task::spawn_local(async move {
+        let answer = api::my_roles().await;
+        if answer.as_ref().is_err_and(|e| e.code() == Some(ErrorCode::Unauthenticated)) {
+            return session.refresh();
+        }
+        let answer = Some(answer.map_err(|e| Problem::from_client(&e)));
+        if roles.try_with_untracked(|now| *now != answer) == Some(true) {
+            roles.set(answer);
+        }
+    });
+    leptos::task::spawn_local(async move {
+        let answer = Some(api::my_requests().await.map_err(|e| Problem::from_client(&e)));
+        if requests.try_with_untracked(|now| *now != answer) == Some(true) {
+            requests.set(answer);
+        }
+    });
+}
+
 #[component]
 pub fn MyRoles() -> impl IntoView {
     let session = Session::get();
@@ -50,22 +76,7 @@ pub fn MyRoles() -> impl IntoView {
     let tick = ticking();
 
     let load = move || {
-        leptos::task::spawn_local(async move {
-            let answer = api::my_roles().await;
-            if answer.as_ref().is_err_and(|e| e.code() == Some(ErrorCode::Unauthenticated)) {
-                return session.refresh();
-            }
-            let answer = Some(answer.map_err(|e| Problem::from_client(&e)));
-            if roles.try_with_untracked(|now| *now != answer) == Some(true) {
-                roles.set(answer);
-            }
-        });
-        leptos::task::spawn_local(async move {
-            let answer = Some(api::my_requests().await.map_err(|e| Problem::from_client(&e)));
-            if requests.try_with_untracked(|now| *now != answer) == Some(true) {
-                requests.set(answer);
-            }
-        });
+        load_mine(session, roles, requests);
     };
     load();
     if let Ok(poll) = set_interval_with_handle(load, POLL) {

@@ -10,7 +10,6 @@ use crate::components::status::StatusLine;
 use crate::requests::{is_waiting, state_class, state_label, status_name};
 use crate::routes::Page;
 use crate::session::Session;
-use elevate_shared::api::ErrorCode;
 use elevate_shared::api::activation::RequestList;
 use elevate_shared::api::assignments::MyRoles;
 use leptos::prelude::*;
@@ -31,22 +30,7 @@ pub fn Overview() -> impl IntoView {
     let tick = ticking();
 
     let load = move || {
-        leptos::task::spawn_local(async move {
-            let answer = api::my_roles().await;
-            if answer.as_ref().is_err_and(|e| e.code() == Some(ErrorCode::Unauthenticated)) {
-                return session.refresh();
-            }
-            let answer = Some(answer.map_err(|e| Problem::from_client(&e)));
-            if roles.try_with_untracked(|now| *now != answer) == Some(true) {
-                roles.set(answer);
-            }
-        });
-        leptos::task::spawn_local(async move {
-            let answer = Some(api::my_requests().await.map_err(|e| Problem::from_client(&e)));
-            if requests.try_with_untracked(|now| *now != answer) == Some(true) {
-                requests.set(answer);
-            }
-        });
+        super::my_roles::load_mine(session, roles, requests);
         leptos::task::spawn_local(async move {
             let answer =
                 Some(api::approvals().await.map(|a| a.items.len()).map_err(|e| Problem::from_client(&e)));
