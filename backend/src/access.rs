@@ -16,6 +16,7 @@ use elevate_shared::api::ErrorCode;
 use elevate_shared::api::assignments::{ActiveRole, CreateAssignment, EligibleRole, MyRoles};
 use elevate_shared::api::domain_errors::DomainError;
 use elevate_shared::api::roles::{CreateRole, RoleView};
+use elevate_shared::domain::alerts::{Dismissal, dismiss, split_dismissed};
 use elevate_shared::domain::assignment::{
     AssignmentKind, AssignmentOrigin, DirectAssignment, assign_directly, removal_event,
 };
@@ -27,12 +28,19 @@ use elevate_shared::domain::request::{
     Deactivator, DecisionInput, ExtendInput, GrantEffect, RequestStatus, Transition,
 };
 use elevate_shared::domain::{
-    ActivationRequest, ActivationVerdict, Assignment, AssignmentId, MfaEvidence, Reason, RequestId, Role,
-    RoleId, RoleSettings, User,
+    ActivationRequest, ActivationVerdict, Alert, AlertKind, Assignment, AssignmentId, MfaEvidence, Reason,
+    RequestId, Role, RoleId, RoleSettings, User,
 };
 use elevate_shared::ids::UserId;
 use elevate_shared::time::{DurationMs, UnixMillis};
 use serde::{Deserialize, Serialize};
+
+/// The computed alerts at one moment: those to show, and those dismissed (with their dismissal).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct AlertsNow {
+    pub shown: Vec<Alert>,
+    pub dismissed: Vec<(Alert, Dismissal)>,
+}
 
 /// A role and its settings, stored together.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -322,12 +330,8 @@ impl<S: Store> AccessObject<'_, S> {
     }
 
     /// The alerts that hold now, computed from the roles, assignments and requests here and the
-    /// people the caller describes (their methods come from their own objects).
-    pub async fn alerts(
-        &self,
-        users: &[User],
-        now: UnixMillis,
-    ) -> Result<Vec<elevate_shared::domain::Alert>, AppError> {
+    /// people the caller describes (their methods come from their own objects), dismissed or not.
+    async fn computed_alerts(&self, users: &[User], now: UnixMillis) -> Result<Vec<Alert>, AppError> {
         let stored = self.roles().await?;
         let roles: Vec<Role> = stored.iter().map(|r| r.role.clone()).collect();
         let settings = stored.iter().map(|r| (r.role.id.clone(), r.settings.clone())).collect();
@@ -343,6 +347,31 @@ impl<S: Store> AccessObject<'_, S> {
             now,
             thresholds: &thresholds,
         }))
+    }
+
+    /// The alerts that hold now, apart from those a stored dismissal still covers (each with it).
+    pub async fn alerts(&self, users: &[User], now: UnixMillis) -> Result<AlertsNow, AppError> {
+        let computed = self.computed_alerts(users, now).await?;
+        let dismissals: Vec<Dismissal> = self.all(keys::DISMISSAL_PREFIX).await?;
+        let (shown, dismissed) = split_dismissed(computed, &dismissals);
+        Ok(AlertsNow { shown, dismissed })
+    }
+
+    /// Dismisses the computed alert `kind` over the items it names now, with its audit event
+    /// (which carries the reason) in the same step. A dismissal of the same kind is replaced.
+    pub async fn dismiss_alert(
+        &self,
+        by: &UserId,
+        users: &[User],
+        kind: AlertKind,
+        reason: Reason,
+        now: UnixMillis,
+    ) -> Result<(Alert, Dismissal), AppError> {
+        let computed = self.computed_alerts(users, now).await?;
+        let done = dismiss(&computed, kind, by, reason, now).map_err(|e| domain(&e))?;
+        put_json(self.store, &keys::dismissal(kind), &done.dismissal).await?;
+        crate::audit_log::record(self.store, done.event).await?;
+        Ok((done.alert, done.dismissal))
     }
 
     /// Applies a fix (all of an alert's items, or the ones the administrator selected) as one

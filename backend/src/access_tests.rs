@@ -189,3 +189,103 @@ fn of_two_approvers_on_a_one_of_two_only_the_first_decides_and_the_requester_nev
     let other = block_on(access.create_request(&person(2), &role, &Fixture::draft(30), None, at));
     assert_eq!(other.unwrap_err().to_wire().code, ErrorCode::AlreadyActive);
 }
+
+/// Roles `ids`, each without MFA on activation.
+fn lax_roles(f: &Fixture, ids: &[&str]) {
+    for id in ids {
+        let mut settings = RoleSettings::default();
+        settings.activation_mfa.required = false;
+        let body = CreateRole {
+            id: RoleId::parse(*id).unwrap(),
+            name: RoleName::parse(*id).unwrap(),
+            description: None,
+            privileged: false,
+            scope: Scope::parse("/").unwrap(),
+            settings: Some(settings),
+        };
+        block_on(f.access().create_role(&uid(1), body, T0)).unwrap();
+    }
+}
+
+fn lax_alert(now: &AlertsNow) -> Option<&elevate_shared::domain::Alert> {
+    now.shown.iter().find(|a| a.kind == AlertKind::RoleWithoutMfa)
+}
+
+fn reason(text: &str) -> Reason {
+    Reason::parse(text).unwrap()
+}
+
+#[test]
+fn a_dismissed_alert_is_listed_apart_with_its_reason_and_audited_in_the_same_step() {
+    let f = Fixture::new();
+    lax_roles(&f, &["billing", "reports"]);
+    let access = f.access();
+    let people = [person(1)];
+    assert!(lax_alert(&block_on(access.alerts(&people, T0)).unwrap()).is_some());
+
+    let at = T0.plus(DurationMs(1_000));
+    let why = reason("Read-only roles; reviewed with the security team");
+    let (alert, dismissal) =
+        block_on(access.dismiss_alert(&uid(1), &people, AlertKind::RoleWithoutMfa, why.clone(), at)).unwrap();
+    assert_eq!(alert.affected.len(), 2);
+    assert_eq!((dismissal.by.clone(), dismissal.at, dismissal.reason.clone()), (uid(1), at, why.clone()));
+
+    let now = block_on(access.alerts(&people, at)).unwrap();
+    assert!(lax_alert(&now).is_none(), "dismissed: not shown");
+    assert_eq!(now.dismissed.len(), 1, "but listed apart: {now:?}");
+    assert_eq!(now.dismissed[0].1.reason, why);
+
+    let events = block_on(crate::audit_log::pending(&f.store)).unwrap();
+    let dismissed: Vec<_> =
+        events.iter().map(|(_, e)| &e.draft).filter(|d| d.action == AuditAction::AlertDismissed).collect();
+    assert_eq!(dismissed.len(), 1);
+    assert_eq!(dismissed[0].actor, Actor::User(uid(1)));
+    assert_eq!(dismissed[0].target, elevate_shared::domain::audit::Target::Alert(AlertKind::RoleWithoutMfa));
+    assert_eq!(dismissed[0].details.0.get("reason"), Some(&why.to_string()));
+    assert_eq!(dismissed[0].at, at);
+}
+
+#[test]
+fn a_new_item_raises_a_dismissed_alert_again_and_a_fixed_one_stays_hidden() {
+    let f = Fixture::new();
+    lax_roles(&f, &["billing", "reports"]);
+    let access = f.access();
+    let people = [person(1)];
+    block_on(access.dismiss_alert(&uid(1), &people, AlertKind::RoleWithoutMfa, reason("Accepted"), T0))
+        .unwrap();
+
+    // Fewer items (one fixed): still covered by the dismissal.
+    let fix = elevate_shared::domain::Fix::RequireMfaOnActivation {
+        roles: vec![RoleId::parse("billing").unwrap()],
+    };
+    block_on(access.apply_fix(&uid(1), &fix, T0)).unwrap();
+    let now = block_on(access.alerts(&people, T0)).unwrap();
+    assert!(lax_alert(&now).is_none());
+    assert_eq!(now.dismissed[0].0.affected.len(), 1);
+
+    // A role nobody looked at: the alert is back, with every item.
+    lax_roles(&f, &["payroll"]);
+    let now = block_on(access.alerts(&people, T0)).unwrap();
+    let back = lax_alert(&now).unwrap_or_else(|| panic!("not raised again: {now:?}"));
+    let roles: Vec<_> = back.affected.iter().map(|a| a.key()).collect();
+    assert_eq!(roles.len(), 2, "{roles:?}");
+    assert!(now.dismissed.is_empty());
+}
+
+#[test]
+fn refused_dismissals_change_nothing() {
+    let f = Fixture::new();
+    lax_roles(&f, &["billing"]);
+    let access = f.access();
+    let people = [person(1)];
+    let before = f.actions();
+    let e = block_on(access.dismiss_alert(&uid(1), &people, AlertKind::FraudReported, reason("No"), T0))
+        .unwrap_err();
+    assert_eq!(e.to_wire().code, ErrorCode::BadRequest);
+    let e = block_on(access.dismiss_alert(&uid(1), &people, AlertKind::StaleEligibility, reason("No"), T0))
+        .unwrap_err();
+    assert_eq!(e.to_wire().code, ErrorCode::NotFound);
+    assert_eq!(f.actions(), before, "nothing audited");
+    let now = block_on(access.alerts(&people, T0)).unwrap();
+    assert!(lax_alert(&now).is_some() && now.dismissed.is_empty());
+}

@@ -49,6 +49,11 @@ impl<S: Store> Directory<'_, S> {
         put_json(self.kv, &keys::username(&user.username), &user.id).await
     }
 
+    /// Replaces a person's record (name, administrator flag); the username never changes.
+    pub async fn update_user(&self, user: &UserRecord) -> Result<(), AppError> {
+        put_json(self.kv, &keys::user(&user.id), user).await
+    }
+
     /// Everyone in the directory, by username.
     pub async fn users(&self) -> Result<Vec<UserRecord>, AppError> {
         let mut out = Vec::new();

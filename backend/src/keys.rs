@@ -55,6 +55,8 @@ pub(crate) mod user_object {
     pub const PASSWORD: &str = "password";
     /// Set by a fraud report; only an administrator's unlock removes it.
     pub const ACCOUNT_LOCK: &str = "account_lock";
+    /// Set while an administrator has disabled the account.
+    pub const ACCOUNT_DISABLED: &str = "account_disabled";
     /// An administrator's one-time MFA bypass.
     pub const BYPASS: &str = "bypass";
     /// The hash of the unused enrolment invitation.
@@ -73,13 +75,19 @@ pub(crate) mod user_object {
     }
 }
 
-/// Keys inside the access Durable Object: roles, assignments and requests.
+/// Keys inside the access Durable Object: roles, assignments, requests and alert dismissals.
 pub(crate) mod access_object {
-    use elevate_shared::domain::{AssignmentId, RequestId, RoleId};
+    use elevate_shared::domain::{AlertKind, AssignmentId, RequestId, RoleId};
 
     pub const ROLE_PREFIX: &str = "role/";
     pub const ASSIGNMENT_PREFIX: &str = "assignment/";
     pub const REQUEST_PREFIX: &str = "request/";
+    /// One dismissal per computed alert kind; a new one replaces it.
+    pub const DISMISSAL_PREFIX: &str = "alert_dismissal/";
+
+    pub fn dismissal(kind: AlertKind) -> String {
+        format!("{DISMISSAL_PREFIX}{}", kind.as_str())
+    }
 
     pub fn role(id: &RoleId) -> String {
         format!("{ROLE_PREFIX}{id}")
@@ -104,4 +112,57 @@ pub(crate) mod tenant_object {
         format!("{OATH_PREFIX}{serial}")
     }
     pub const PROBE: &str = "probe";
+}
+
+/// Keys inside the audit log's Durable Object.
+pub(crate) mod audit_object {
+    use elevate_shared::domain::audit_query::AuditIndex;
+    use elevate_shared::time::UnixMillis;
+
+    pub const EVENT_PREFIX: &str = "event/";
+    pub const OUTBOX_PREFIX: &str = "outbox/";
+    pub const OUTBOX_NEXT: &str = "outbox_next";
+    pub const SEEN_PREFIX: &str = "seen/";
+    /// Sequence numbers of the events that raise an alert, so listing alerts reads only those.
+    pub const RAISED_PREFIX: &str = "raised/";
+    pub const HEAD: &str = "head";
+    /// The sequence number the indexes reach (exclusive): events before it are indexed.
+    pub const INDEXED_TO: &str = "indexed_to";
+    /// Events by time, for searches with only a time range.
+    pub const TIME_PREFIX: &str = "ix/at/";
+
+    /// Fixed width, so keys sort as numbers do.
+    pub fn event(seq: u64) -> String {
+        format!("{EVENT_PREFIX}{seq:020}")
+    }
+    pub fn seen(entry_id: &str) -> String {
+        format!("{SEEN_PREFIX}{entry_id}")
+    }
+    pub fn raised(seq: u64) -> String {
+        format!("{RAISED_PREFIX}{seq:020}")
+    }
+    pub fn outbox(n: u64) -> String {
+        format!("{OUTBOX_PREFIX}{n:020}")
+    }
+    /// The entries of one index; each value ends in `/` so no value's prefix is another's.
+    pub fn index_prefix(index: &AuditIndex) -> String {
+        match index {
+            AuditIndex::Request(id) => format!("ix/q/{id}/"),
+            AuditIndex::Target(target) => format!("ix/t/{target}/"),
+            AuditIndex::Actor(id) => format!("ix/u/{id}/"),
+            AuditIndex::Role(id) => format!("ix/r/{id}/"),
+            AuditIndex::Failures => "ix/f/".to_owned(),
+            AuditIndex::Action(action) => format!("ix/a/{:05}/", action.id()),
+        }
+    }
+    pub fn index_entry(index: &AuditIndex, seq: u64) -> String {
+        format!("{}{seq:020}", index_prefix(index))
+    }
+    /// Where the events at `at` begin in the time index.
+    pub fn time_from(at: UnixMillis) -> String {
+        format!("{TIME_PREFIX}{:020}/", at.0)
+    }
+    pub fn time_entry(at: UnixMillis, seq: u64) -> String {
+        format!("{}{seq:020}", time_from(at))
+    }
 }

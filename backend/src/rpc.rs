@@ -9,7 +9,7 @@ use crate::ceremony::{self, Pending, Purpose};
 use crate::error::AppError;
 use crate::password::PasswordHash;
 use crate::session::{SessionRecord, SessionToken};
-use crate::storage::Store;
+use crate::storage::{OrderedStore, Store};
 use crate::tenant_object::{NewOathToken, StoredOathToken, TenantObject};
 use crate::user_object::{
     Identity, PasswordAttempt, PasswordOutcome, RegistrationKind, SignedIn, UserObject,
@@ -17,6 +17,7 @@ use crate::user_object::{
 use elevate_shared::api::ApiError;
 use elevate_shared::api::alerts::RaisedAlert;
 use elevate_shared::api::assignments::{CreateAssignment, MyRoles};
+use elevate_shared::api::audit::{AuditCursor, AuditSearchPage};
 use elevate_shared::api::auth::{
     CreationChallengeResponse, MfaEvidence, PasskeySummary, PublicKeyCredential, RegisterPublicKeyCredential,
     RequestChallengeResponse, SessionSummary,
@@ -25,10 +26,13 @@ use elevate_shared::api::mfa::{TotpEnrolmentStarted, TotpMethodSummary, TypedCod
 use elevate_shared::api::oath::OathTokenSummary;
 use elevate_shared::api::password::{FraudReported, PendingPrompt};
 use elevate_shared::api::roles::{CreateRole, RoleView};
+use elevate_shared::api::tokens::{ApiTokenCreated, ApiTokenSummary, CreateApiToken, TokenScope};
 use elevate_shared::api::users::{AccountStatus, BypassSummary, Invitation};
 use elevate_shared::domain::audit::{AuditEvent, ChainAnchor};
+use elevate_shared::domain::audit_query::AuditFilter;
 use elevate_shared::domain::digest::Verdict;
 use elevate_shared::domain::ids::MethodId;
+use elevate_shared::domain::ids::TokenId;
 use elevate_shared::domain::lockout::LockoutPolicy;
 use elevate_shared::domain::mfa::{MfaEvidence as DomainEvidence, MfaMethodSummary};
 use elevate_shared::domain::oath::OathSerial;
@@ -52,6 +56,28 @@ pub(crate) struct UserEnvelope {
 
 #[derive(Debug, Serialize, Deserialize)]
 pub(crate) enum UserCall {
+    CreateApiToken {
+        session: SessionToken,
+        body: CreateApiToken,
+        now: UnixMillis,
+    },
+    ApiTokens,
+    /// Disables (ending sessions, revoking tokens) or enables the account.
+    SetDisabled {
+        by: UserId,
+        disabled: bool,
+        now: UnixMillis,
+    },
+    RevokeApiToken {
+        id: TokenId,
+        now: UnixMillis,
+    },
+    /// The scopes of a presented token; `unauthenticated` for any token that does not work.
+    CheckApiToken {
+        id: TokenId,
+        secret: String,
+        now: UnixMillis,
+    },
     StartRegistration {
         identity: Identity,
         purpose: Purpose,
@@ -236,6 +262,11 @@ pub(crate) enum UserCall {
 
 #[derive(Debug, Serialize, Deserialize)]
 pub(crate) enum UserReply {
+    ApiTokenCreated(ApiTokenCreated),
+    ApiTokens(Vec<ApiTokenSummary>),
+    ApiToken(ApiTokenSummary),
+    TokenScopes(Vec<TokenScope>),
+    SessionsEnded(usize),
     RegistrationStarted { ceremony_id: CeremonyId, options: Box<CreationChallengeResponse> },
     Registered { passkey: PasskeySummary, purpose: Purpose },
     AuthenticationStarted { ceremony_id: CeremonyId, options: Box<RequestChallengeResponse> },
@@ -301,6 +332,12 @@ pub(crate) enum AuditCall {
     Raised {
         limit: usize,
     },
+    /// Events that match `filter`, newest first, from `cursor` on.
+    Search {
+        filter: AuditFilter,
+        cursor: Option<AuditCursor>,
+        limit: usize,
+    },
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -308,6 +345,7 @@ pub(crate) enum AuditReply {
     Appended(usize),
     Page { events: Vec<AuditEvent>, head: ChainAnchor },
     Raised(Vec<RaisedAlert>),
+    Search(AuditSearchPage),
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -382,6 +420,17 @@ pub(crate) async fn dispatch_user<S: Store, K: Store>(
     call: UserCall,
 ) -> Result<UserReply, AppError> {
     Ok(match call {
+        UserCall::CreateApiToken { session, body, now } => {
+            UserReply::ApiTokenCreated(obj.create_api_token(&session, body, now).await?)
+        }
+        UserCall::ApiTokens => UserReply::ApiTokens(obj.api_tokens().await?),
+        UserCall::SetDisabled { by, disabled, now } => {
+            UserReply::SessionsEnded(obj.set_disabled(&by, disabled, now).await?)
+        }
+        UserCall::RevokeApiToken { id, now } => UserReply::ApiToken(obj.revoke_api_token(&id, now).await?),
+        UserCall::CheckApiToken { id, secret, now } => {
+            UserReply::TokenScopes(obj.check_api_token(&id, &secret, now).await?)
+        }
         UserCall::StartRegistration { identity, purpose, now } => {
             let (ceremony_id, options) = obj.start_registration(&identity, purpose, now).await?;
             UserReply::RegistrationStarted { ceremony_id, options: Box::new(options) }
@@ -505,7 +554,7 @@ pub(crate) async fn dispatch_user<S: Store, K: Store>(
     })
 }
 
-pub(crate) async fn dispatch_audit<S: Store>(
+pub(crate) async fn dispatch_audit<S: OrderedStore>(
     log: &AuditLog<'_, S>,
     call: AuditCall,
 ) -> Result<AuditReply, AppError> {
@@ -516,6 +565,9 @@ pub(crate) async fn dispatch_audit<S: Store>(
             AuditReply::Page { events: log.page(from, limit).await?, head: log.anchor().await? }
         }
         AuditCall::Raised { limit } => AuditReply::Raised(log.raised(limit).await?),
+        AuditCall::Search { filter, cursor, limit } => {
+            AuditReply::Search(log.search(&filter, cursor.as_ref(), limit).await?)
+        }
     })
 }
 
@@ -566,6 +618,13 @@ pub(crate) enum AccessCall {
     Fix {
         by: UserId,
         fix: elevate_shared::domain::Fix,
+        now: UnixMillis,
+    },
+    DismissAlert {
+        by: UserId,
+        users: Vec<User>,
+        kind: elevate_shared::domain::AlertKind,
+        reason: elevate_shared::domain::Reason,
         now: UnixMillis,
     },
     RoleAssignments {
@@ -680,8 +739,9 @@ pub(crate) enum AccessReply {
     Roles(Vec<RoleView>),
     Assignment(Box<Assignment>),
     Assignments(Vec<Assignment>),
-    Alerts(Vec<elevate_shared::domain::Alert>),
+    Alerts(Box<crate::access::AlertsNow>),
     Fixed(elevate_shared::api::alerts::FixApplied),
+    Dismissed(Box<(elevate_shared::domain::Alert, elevate_shared::domain::alerts::Dismissal)>),
     MyRoles(Box<MyRoles>),
     Requests { requests: Vec<ActivationRequest>, roles: Vec<Role> },
     Verdict(Box<ActivationVerdict>),
@@ -698,8 +758,11 @@ pub(crate) async fn dispatch_access<S: Store>(
     let request = |r: ActivationRequest| AccessReply::Request(Box::new(r));
     Ok(match call {
         AccessCall::Roles { now } => AccessReply::Roles(obj.role_views(now).await?),
-        AccessCall::Alerts { users, now } => AccessReply::Alerts(obj.alerts(&users, now).await?),
+        AccessCall::Alerts { users, now } => AccessReply::Alerts(Box::new(obj.alerts(&users, now).await?)),
         AccessCall::Fix { by, fix, now } => AccessReply::Fixed(obj.apply_fix(&by, &fix, now).await?),
+        AccessCall::DismissAlert { by, users, kind, reason, now } => {
+            AccessReply::Dismissed(Box::new(obj.dismiss_alert(&by, &users, kind, reason, now).await?))
+        }
         AccessCall::RoleAssignments { role, now } => {
             AccessReply::Assignments(obj.role_assignments(&role, now).await?)
         }

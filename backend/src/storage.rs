@@ -21,6 +21,26 @@ pub(crate) trait Store {
     async fn list(&self, prefix: &str) -> Result<Vec<String>, AppError>;
 }
 
+/// A range of keys to read in order: those starting with `prefix`, from `start` (inclusive) to
+/// `end` (exclusive), at most `limit`, newest-last or (with `reverse`) newest-first.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Scan<'a> {
+    pub prefix: &'a str,
+    pub start: Option<&'a str>,
+    pub end: Option<&'a str>,
+    pub reverse: bool,
+    pub limit: usize,
+}
+
+/// A store that reads key ranges with their values in one call, as Durable Object storage does
+/// (Workers KV lists only forwards and without values, so it does not implement this).
+pub(crate) trait OrderedStore: Store {
+    /// The keys in `range`, in order, with their values.
+    async fn scan(&self, range: Scan<'_>) -> Result<Vec<(String, String)>, AppError>;
+    /// The values of `keys`, in the same order; none where a key is absent.
+    async fn get_many(&self, keys: &[String]) -> Result<Vec<Option<String>>, AppError>;
+}
+
 /// Typed JSON access on top of any [`Store`].
 pub(crate) async fn get_json<T: DeserializeOwned>(
     store: &impl Store,
@@ -61,5 +81,27 @@ impl Store for MemoryStore {
     }
     async fn list(&self, prefix: &str) -> Result<Vec<String>, AppError> {
         Ok(self.map.borrow().keys().filter(|k| k.starts_with(prefix)).cloned().collect())
+    }
+}
+
+#[cfg(test)]
+impl OrderedStore for MemoryStore {
+    async fn scan(&self, range: Scan<'_>) -> Result<Vec<(String, String)>, AppError> {
+        let map = self.map.borrow();
+        let within = |k: &&String| {
+            k.starts_with(range.prefix)
+                && range.start.is_none_or(|s| k.as_str() >= s)
+                && range.end.is_none_or(|e| k.as_str() < e)
+        };
+        let pick = |(k, v): (&String, &String)| (k.clone(), v.clone());
+        Ok(if range.reverse {
+            map.iter().rev().filter(|(k, _)| within(k)).take(range.limit).map(pick).collect()
+        } else {
+            map.iter().filter(|(k, _)| within(k)).take(range.limit).map(pick).collect()
+        })
+    }
+    async fn get_many(&self, keys: &[String]) -> Result<Vec<Option<String>>, AppError> {
+        let map = self.map.borrow();
+        Ok(keys.iter().map(|k| map.get(k).cloned()).collect())
     }
 }

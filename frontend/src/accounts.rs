@@ -63,6 +63,9 @@ pub fn notes(
 ) -> Vec<Note> {
     let mut notes = Vec::new();
     let mut note = |tone, text: String| notes.push(Note { tone, text });
+    if status.disabled {
+        note(Tone::Bad, "Disabled: cannot sign in".to_owned());
+    }
     if let Some(t) = status.account_locked_at {
         note(Tone::Bad, format!("Locked since {} after they reported a sign-in they did not start", at(t)));
     }

@@ -7,7 +7,9 @@ use elevate_shared::api::activation::{
     ActivationCode, ActivationPreview, ActivationResponse, BoundCeremonyFinish, BoundCeremonyStarted,
     CreateActivation, ExtendFinish, ExtendStart, PreviewActivation, RequestList, RequestRef,
 };
-use elevate_shared::api::alerts::RaisedAlerts;
+use elevate_shared::api::alerts::{
+    AlertList, ApplyFix, DismissAlert, DismissedAlert, FixApplied, RaisedAlerts,
+};
 use elevate_shared::api::approvals::{DecisionCeremony, DecisionFinish, DecisionStart, PendingApprovals};
 use elevate_shared::api::assignments::{AssignmentList, CreateAssignment, MyRoles, RemoveAssignment};
 use elevate_shared::api::auth::{
@@ -229,6 +231,21 @@ pub async fn raised_alerts() -> Result<RaisedAlerts, ClientError> {
     get(paths::ALERTS_RAISED).await
 }
 
+/// Alerts computed from roles, assignments and activity now; dismissed ones apart.
+pub async fn alerts() -> Result<AlertList, ClientError> {
+    get(paths::ALERTS).await
+}
+
+/// Applies an alert's fix, or the part of it naming the selected items.
+pub async fn fix_alert(body: &ApplyFix) -> Result<FixApplied, ClientError> {
+    post(paths::ALERTS_FIX, body).await
+}
+
+/// Dismisses a computed alert with a reason, until a new item appears in it.
+pub async fn dismiss_alert(body: &DismissAlert) -> Result<DismissedAlert, ClientError> {
+    post(paths::ALERTS_DISMISS, body).await
+}
+
 /// The OATH hardware tokens in the inventory, without their secrets.
 pub async fn oath_tokens() -> Result<OathTokenList, ClientError> {
     get(paths::OATH_TOKENS).await
@@ -337,4 +354,42 @@ pub async fn create_assignment(body: &CreateAssignment) -> Result<AssignmentList
 
 pub async fn remove_assignment(body: &RemoveAssignment) -> Result<serde_json::Value, ClientError> {
     post(paths::ASSIGNMENT_REMOVE, body).await
+}
+
+/// One page of a filtered search of the audit log, newest first.
+pub async fn audit_search(
+    filter: &elevate_shared::domain::audit_query::AuditFilter,
+    cursor: Option<&elevate_shared::api::audit::AuditCursor>,
+) -> Result<elevate_shared::api::audit::AuditSearchPage, ClientError> {
+    get(&crate::audit::search_url(filter, cursor, crate::audit::PAGE)).await
+}
+
+/// Walks the whole hash chain on the server and reports the first broken link.
+pub async fn audit_verify() -> Result<elevate_shared::api::audit::ChainVerification, ClientError> {
+    get(paths::AUDIT_VERIFY).await
+}
+
+/// The signed-in administrator's API tokens, newest first.
+pub async fn api_tokens() -> Result<elevate_shared::api::tokens::ApiTokenList, ClientError> {
+    get(paths::TOKENS).await
+}
+
+/// A new API token, shown once.
+pub async fn create_api_token(
+    body: &elevate_shared::api::tokens::CreateApiToken,
+) -> Result<elevate_shared::api::tokens::ApiTokenCreated, ClientError> {
+    post(paths::TOKEN_CREATE, body).await
+}
+
+pub async fn revoke_api_token(
+    body: &elevate_shared::api::tokens::RevokeApiToken,
+) -> Result<elevate_shared::api::tokens::ApiTokenSummary, ClientError> {
+    post(paths::TOKEN_REVOKE, body).await
+}
+
+/// Renames a person, changes their administrator flag, or disables / enables the account.
+pub async fn update_user(
+    body: &elevate_shared::api::users::UpdateUser,
+) -> Result<elevate_shared::api::users::UserSummary, ClientError> {
+    post(paths::USER_UPDATE, body).await
 }

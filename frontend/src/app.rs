@@ -1,8 +1,8 @@
 //! The app root: session context, the router, and the signed-in shell with its navigation.
 
 use crate::pages::{
-    alerts::Alerts, approvals::Approvals, bootstrap::Bootstrap, enrol::Enrol, my_roles::MyRoles,
-    not_built::NotBuilt, overview::Overview, roles::Roles, security_info::SecurityInfo, sign_in::SignIn,
+    alerts::Alerts, approvals::Approvals, audit::Audit, bootstrap::Bootstrap, enrol::Enrol,
+    my_roles::MyRoles, overview::Overview, roles::Roles, security_info::SecurityInfo, sign_in::SignIn,
     tokens::Tokens, users::Users,
 };
 use crate::routes::Page;
@@ -132,7 +132,7 @@ fn Shell() -> impl IntoView {
                     <Route path=StaticSegment(Page::Users.segment()) view=Users />
                     <Route path=StaticSegment(Page::Tokens.segment()) view=Tokens />
                     <Route path=StaticSegment(Page::Alerts.segment()) view=Alerts />
-                    <Route path=StaticSegment(Page::Audit.segment()) view=|| view! { <NotBuilt page=Page::Audit /> } />
+                    <Route path=StaticSegment(Page::Audit.segment()) view=Audit />
                     <Route path=StaticSegment(Page::SecurityInfo.segment()) view=SecurityInfo />
                     <Route path=StaticSegment(Page::SignIn.segment()) view=Overview />
                     <Route path=StaticSegment(Page::Bootstrap.segment()) view=Overview />

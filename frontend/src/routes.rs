@@ -95,7 +95,7 @@ impl Page {
 
 /// The link an administrator hands to a new person: `<origin>/enrol#code=<code>`.
 pub fn enrol_link(origin: &str, code: &InvitationCode) -> String {
-    format!("{}{}#{CODE_KEY}={}", origin.trim_end_matches('/'), Page::Enrol.href(), code.0.trim())
+    code.link(origin)
 }
 
 /// The invitation code in what a person has: the location's fragment (`#code=…`), a whole

@@ -145,6 +145,20 @@ impl Stack {
     pub fn origin(&self) -> &str {
         &self.base_url
     }
+
+    /// The SQLite files that hold the storage of Durable Object class `class` (one per object),
+    /// as local `wrangler dev` persists them: what an attacker with disk access would edit.
+    pub fn durable_object_files(&self, class: &str) -> Vec<PathBuf> {
+        let root = self.state.join("v3").join("do");
+        let dirs = std::fs::read_dir(&root).into_iter().flatten().flatten();
+        let mine = dirs.filter(|d| d.file_name().to_string_lossy().ends_with(&format!("-{class}")));
+        mine.flat_map(|d| std::fs::read_dir(d.path()).into_iter().flatten().flatten())
+            .map(|f| f.path())
+            .filter(|p| p.extension().is_some_and(|e| e == "sqlite"))
+            // Beside the objects, miniflare keeps its own bookkeeping.
+            .filter(|p| p.file_stem().is_some_and(|s| s != "metadata"))
+            .collect()
+    }
 }
 
 impl Drop for Stack {

@@ -24,6 +24,8 @@ pub type Result<T> = std::result::Result<T, WebDriverError>;
 pub struct Session {
     http: reqwest::Client,
     base: String,
+    /// Where the browser saves downloads, without asking.
+    downloads: std::path::PathBuf,
 }
 
 /// An element reference.
@@ -34,6 +36,7 @@ impl Session {
     /// A fresh headless Chromium with its own profile; `mobile` emulates a 390 px wide phone.
     pub async fn new(driver_url: &str, profile: &std::path::Path) -> Result<Self> {
         let http = reqwest::Client::new();
+        let downloads = profile.join("downloads");
         let caps = json!({
             "capabilities": { "alwaysMatch": {
                 "browserName": "chrome",
@@ -46,13 +49,40 @@ impl Session {
                         "--disable-component-update", "--disable-sync",
                         "--disable-dev-shm-usage", "--window-size=1280,900",
                         format!("--user-data-dir={}", profile.display()),
-                    ]
+                    ],
+                    "prefs": {
+                        "download.default_directory": downloads,
+                        "download.prompt_for_download": false,
+                    }
                 }
             }}
         });
         let resp = send(&http, reqwest::Method::POST, &format!("{driver_url}/session"), Some(caps)).await?;
         let id = resp["sessionId"].as_str().ok_or_else(|| WebDriverError(format!("no session: {resp}")))?;
-        Ok(Self { http, base: format!("{driver_url}/session/{id}") })
+        Ok(Self { http, base: format!("{driver_url}/session/{id}"), downloads })
+    }
+
+    /// The first file the browser finishes saving whose name ends in `extension`, and its text.
+    pub async fn downloaded(&self, extension: &str, timeout: Duration) -> Result<(String, String)> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let done = std::fs::read_dir(&self.downloads).into_iter().flatten().flatten().find_map(|entry| {
+                let name = entry.file_name().to_string_lossy().into_owned();
+                name.ends_with(extension).then_some((name, entry.path()))
+            });
+            if let Some((name, path)) = done {
+                let text =
+                    std::fs::read_to_string(&path).map_err(|e| WebDriverError(format!("{name}: {e}")))?;
+                return Ok((name, text));
+            }
+            if Instant::now() > deadline {
+                return Err(WebDriverError(format!(
+                    "no *{extension} download in {}",
+                    self.downloads.display()
+                )));
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
     }
 
     async fn cmd(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Result<Value> {

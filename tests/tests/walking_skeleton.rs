@@ -81,9 +81,9 @@ async fn first_administrator_enrols_a_passkey_signs_in_and_sees_the_shell() -> T
     portal.browser.emulate_width(None).await?;
     portal.screenshot("signed-in-shell-desktop").await?;
 
-    // Pages that are not built say so; a deep link opens the right page.
+    // The navigation opens the audit log; a deep link opens the right page.
     portal.click("nav.nav a[href='/audit']").await?;
-    portal.expect_text("main", "Not built yet").await?;
+    portal.expect_text("#audit-verify", "Verify the chain").await?;
     portal.browser.goto(&format!("{}/security-info", portal.base_url)).await?;
     portal.expect_text("main", "Passkeys and security keys").await?;
 

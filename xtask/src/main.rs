@@ -23,6 +23,8 @@ tasks:
           (--reset forgets the local state in .wrangler/state first)
   test    fmt, clippy (native + wasm32), unit tests, build, then the end-to-end suites
   bench   build, then measure sizes and per-run costs in workerd; write target/bench/results.json
+          (`bench crypto|activation|audit` runs one group of workerd measures; the others keep
+          their last results)
 ";
 
 fn main() -> ExitCode {
@@ -32,7 +34,7 @@ fn main() -> ExitCode {
         Some("build") => build::run(),
         Some("dev") => dev::run(args.iter().any(|a| a == "--reset")),
         Some("test") => test::run(),
-        Some("bench") => bench::run(),
+        Some("bench") => bench::run(args.get(1).map(String::as_str)),
         _ => {
             eprint!("{USAGE}");
             return ExitCode::from(2);

@@ -5,8 +5,18 @@ use crate::Result;
 use crate::proc::{cmd, exec};
 use crate::setup::{self, Needs};
 
-const NATIVE: &[&str] =
-    &["-p", "elevate-shared", "-p", "elevate-backend", "-p", "xtask", "-p", "elevate-e2e"];
+const NATIVE: &[&str] = &[
+    "-p",
+    "elevate-shared",
+    "-p",
+    "elevate-backend",
+    "-p",
+    "xtask",
+    "-p",
+    "elevate-e2e",
+    "-p",
+    "elevate-cli",
+];
 const WASM: &[&str] = &["-p", "elevate-shared", "-p", "elevate-backend", "-p", "elevate-frontend"];
 
 pub fn run() -> Result {
@@ -31,6 +41,17 @@ pub fn run() -> Result {
         "xtask",
     ]))?;
     crate::build::artifacts()?;
-    // The suites start their own worker and browser; see tests/src/stack.rs.
-    exec(cmd("cargo").args(["test", "-p", "elevate-e2e", "--tests", "--", "--test-threads", "1"]))
+    // The suites start their own worker and browser; see tests/src/stack.rs. The CLI's unit
+    // tests run here too, with its test against the worker.
+    exec(cmd("cargo").args([
+        "test",
+        "-p",
+        "elevate-e2e",
+        "-p",
+        "elevate-cli",
+        "--tests",
+        "--",
+        "--test-threads",
+        "1",
+    ]))
 }

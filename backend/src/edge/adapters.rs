@@ -1,7 +1,7 @@
 //! The storage port over Workers KV and over Durable Object storage.
 
 use crate::error::AppError;
-use crate::storage::Store;
+use crate::storage::{OrderedStore, Scan, Store};
 use wasm_bindgen::JsValue;
 use worker::{KvStore, ListOptions, Storage};
 
@@ -59,5 +59,43 @@ impl Store for ObjectStorage {
             keys.push(key.as_string().ok_or_else(|| AppError::internal("list: a key is not text"))?);
         }
         Ok(keys)
+    }
+}
+
+/// Durable Object storage answers at most this many keys per `get` of several.
+const GET_MANY_MAX: usize = 128;
+
+fn text(value: &JsValue, what: &str) -> Result<String, AppError> {
+    value.as_string().ok_or_else(|| AppError::internal(format!("{what}: a stored value is not text")))
+}
+
+impl OrderedStore for ObjectStorage {
+    async fn scan(&self, range: Scan<'_>) -> Result<Vec<(String, String)>, AppError> {
+        let mut options = ListOptions::new().prefix(range.prefix).reverse(range.reverse).limit(range.limit);
+        if let Some(start) = range.start {
+            options = options.start(start);
+        }
+        if let Some(end) = range.end {
+            options = options.end(end);
+        }
+        let map = self.0.list_with_options(options).await?;
+        let mut out = Vec::with_capacity(map.size() as usize);
+        for entry in map.entries() {
+            let pair = js_sys::Array::from(&entry.map_err(|e| AppError::internal(format!("scan: {e:?}")))?);
+            out.push((text(&pair.get(0), "scan key")?, text(&pair.get(1), "scan")?));
+        }
+        Ok(out)
+    }
+
+    async fn get_many(&self, keys: &[String]) -> Result<Vec<Option<String>>, AppError> {
+        let mut out = Vec::with_capacity(keys.len());
+        for chunk in keys.chunks(GET_MANY_MAX) {
+            let map = self.0.get_multiple(chunk.iter().map(String::as_str).collect()).await?;
+            for key in chunk {
+                let value = map.get(&JsValue::from_str(key));
+                out.push(if value.is_undefined() { None } else { Some(text(&value, "get_many")?) });
+            }
+        }
+        Ok(out)
     }
 }

@@ -66,11 +66,33 @@ pub(crate) fn error(e: &AppError) -> worker::Result<Response> {
     Ok(with_api_headers(Response::from_json(&ErrorBody { error: wire })?.with_status(status)))
 }
 
+/// A file the browser saves rather than shows: `body` chunks as they come, under `filename`.
+pub(crate) fn download(resp: Response, content_type: &str, filename: &str) -> Result<Response, AppError> {
+    let mut resp = with_api_headers(resp);
+    let headers = resp.headers_mut();
+    headers.set("content-type", content_type)?;
+    headers.set("content-disposition", &format!("attachment; filename=\"{filename}\""))?;
+    Ok(resp)
+}
+
 fn with_api_headers(mut resp: Response) -> Response {
     let headers: &mut Headers = resp.headers_mut();
     let _ = headers.set("cache-control", "no-store");
     let _ = headers.set("x-content-type-options", "nosniff");
     resp
+}
+
+/// The API token in `Authorization: Bearer …`, if one was sent; any other scheme is refused.
+pub(crate) fn bearer_token(
+    req: &Request,
+) -> Result<Option<elevate_shared::api::tokens::ApiTokenSecret>, AppError> {
+    let Some(header) = req.headers().get("authorization")? else { return Ok(None) };
+    match header.split_once(' ') {
+        Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") => {
+            Ok(Some(elevate_shared::api::tokens::ApiTokenSecret(token.trim().to_owned())))
+        }
+        _ => Err(crate::session::unauthenticated()),
+    }
 }
 
 /// The session cookie's user and token, if a well-formed one was sent.

@@ -8,6 +8,7 @@ use crate::rpc::{
     TenantReply, UserCall, UserEnvelope, UserReply,
 };
 use crate::storage::Store;
+use elevate_shared::domain::audit::AuditDraft;
 use elevate_shared::ids::{CeremonyId, UserId};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -32,6 +33,15 @@ pub(crate) async fn ceremony(
 pub(crate) async fn audit(env: &Env, call: AuditCall) -> Result<AuditReply, AppError> {
     let stub = env.durable_object(binding::AUDIT_OBJECT)?.id_from_name(AUDIT_OBJECT_NAME)?.get_stub()?;
     send(stub, &call).await
+}
+
+/// Appends one event the edge itself records (an export, a user created), as a single delivery.
+pub(crate) async fn append_event(env: &Env, draft: AuditDraft) -> Result<(), AppError> {
+    let entry = Entry { id: hex::encode(crate::random::bytes::<16>()?), draft };
+    match audit(env, AuditCall::Append(vec![entry])).await? {
+        AuditReply::Appended(_) => Ok(()),
+        other => Err(crate::rpc::unexpected(&other)),
+    }
 }
 
 /// Delivers an object's outbox to the audit log and clears what was delivered. A failure leaves

@@ -53,6 +53,13 @@ impl StoredBypass {
     }
 }
 
+/// Who disabled the account, and when.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub(crate) struct Disabled {
+    pub by: UserId,
+    pub at: UnixMillis,
+}
+
 fn invitation_invalid() -> AppError {
     AppError::api(
         ErrorCode::InvitationInvalid,
@@ -70,6 +77,48 @@ impl<S: Store, K: Store> UserObject<'_, S, K> {
                 "This account is locked after a report of suspicious sign-in activity. An administrator must unlock it.",
             )),
         }
+    }
+
+    /// Refuses every session, sign-in and token of a disabled account.
+    pub(super) async fn ensure_enabled(&self) -> Result<(), AppError> {
+        match get_json::<Disabled>(self.store, keys::ACCOUNT_DISABLED).await? {
+            None => Ok(()),
+            Some(_) => Err(AppError::api(
+                ErrorCode::AccountDisabled,
+                "This account is disabled. An administrator can enable it again.",
+            )),
+        }
+    }
+
+    /// Disables the account (every session ends and every API token is revoked, at once) or
+    /// enables it again. Returns how many sessions ended.
+    pub async fn set_disabled(
+        &self,
+        by: &UserId,
+        disabled: bool,
+        now: UnixMillis,
+    ) -> Result<usize, AppError> {
+        let was = get_json::<Disabled>(self.store, keys::ACCOUNT_DISABLED).await?.is_some();
+        if was == disabled {
+            return Ok(0);
+        }
+        let mut ended = 0;
+        if disabled {
+            put_json(self.store, keys::ACCOUNT_DISABLED, &Disabled { by: by.clone(), at: now }).await?;
+            ended = self.end_sessions_except(None).await?;
+            for token in self.api_tokens().await? {
+                self.revoke_api_token(&token.id, now).await?;
+            }
+        } else {
+            self.store.delete(keys::ACCOUNT_DISABLED).await?;
+        }
+        self.record(
+            self.draft_by(by, AuditAction::UserUpdated, now)
+                .detail("disabled", disabled)
+                .detail("sessions_ended", ended),
+        )
+        .await?;
+        Ok(ended)
     }
 
     pub(super) async fn bypass(&self) -> Result<Option<StoredBypass>, AppError> {
@@ -202,6 +251,7 @@ impl<S: Store, K: Store> UserObject<'_, S, K> {
                 granted_by: b.granted_by,
             }),
             invitation_expires_at: invitation.map(|i| i.expires_at).filter(|e| *e > now),
+            disabled: self.store.get(keys::ACCOUNT_DISABLED).await?.is_some(),
         })
     }
 

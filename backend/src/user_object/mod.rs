@@ -6,6 +6,7 @@
 //! transactional storage) and natively in tests (over [`crate::storage::MemoryStore`]).
 
 mod account;
+mod api_tokens;
 mod bound;
 #[cfg(test)]
 mod fixture;
@@ -363,6 +364,7 @@ impl<S: Store, K: Store> UserObject<'_, S, K> {
         user_agent: Option<String>,
         now: UnixMillis,
     ) -> Result<SignedIn, AppError> {
+        self.ensure_enabled().await?;
         let token = SessionToken::generate()?;
         let mut session = SessionRecord::new(now, mfa);
         session.evidence = evidence;
@@ -386,6 +388,7 @@ impl<S: Store, K: Store> UserObject<'_, S, K> {
             self.store.delete(&key).await?;
             return Err(session::unauthenticated());
         }
+        self.ensure_enabled().await?;
         record.last_seen_at = now;
         put_json(self.store, &key, &record).await?;
         Ok(record)

@@ -27,3 +27,13 @@ pub fn StatusLine(#[prop(into)] id: String, message: Result<String, Problem>) ->
 pub fn Progress(#[prop(into)] id: String, busy: Signal<Option<&'static str>>) -> impl IntoView {
     view! { <p class="meta progress" role="status" aria-live="polite" id=id>{move || busy.get()}</p> }
 }
+
+/// An outcome line for plain text: a confirmation (`role=status`) or a problem (`role=alert`);
+/// nothing before there is an outcome.
+pub fn outcome(id: impl Into<String>, message: Option<Result<String, String>>) -> Option<AnyView> {
+    let id = id.into();
+    message.map(|m| match m {
+        Ok(text) => view! { <p class="ok" role="status" id=id>{text}</p> }.into_any(),
+        Err(text) => view! { <p class="error" role="alert" id=id>{text}</p> }.into_any(),
+    })
+}

@@ -1,7 +1,8 @@
-//! Alerts, for administrators: the alerts events have raised (fraud reports, lockouts, bypasses,
-//! copied authenticators), newest first. Alerts computed from roles and their settings are not
-//! built yet, and the page says so rather than showing none as if all were well.
+//! Alerts, for administrators: those computed from roles, assignments and activity, with Fix and
+//! Dismiss (`alerts_computed`), then the alerts events have raised (fraud reports, lockouts,
+//! bypasses, copied authenticators), newest first.
 
+use super::alerts_computed::Computed;
 use super::format::when;
 use crate::accounts::name_of;
 use crate::alerts::{actor, advice, details, headline, newest_first, severity, target};
@@ -23,6 +24,7 @@ pub fn Alerts() -> impl IntoView {
                 <p>"Only administrators see security alerts."</p>
             </section>
         }>
+            <Computed />
             <Raised />
         </Show>
     }
@@ -54,13 +56,13 @@ fn Raised() -> impl IntoView {
     load();
 
     view! {
+        <h2 id="raised-alerts-title">"Raised by events"</h2>
         <section class="card notice" role="note">
             <p>
                 "These alerts are raised by events: a person reporting a sign-in they did not start, an "
                 "account locked after repeated failures, a bypass of the second factor, and a passkey "
                 "whose signature counter went backwards."
             </p>
-            <p class="meta">"Alerts about risky role settings are not built yet, so none are shown."</p>
         </section>
         <div class="actions">
             <button type="button" class="secondary" id="alerts-refresh" on:click=move |_| load()

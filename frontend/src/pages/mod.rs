@@ -2,12 +2,14 @@
 
 pub mod activate;
 pub mod alerts;
+pub mod alerts_computed;
+pub mod api_tokens;
 pub mod approvals;
+pub mod audit;
 pub mod bootstrap;
 pub mod enrol;
 pub mod format;
 pub mod my_roles;
-pub mod not_built;
 pub mod overview;
 pub mod roles;
 pub mod security_info;

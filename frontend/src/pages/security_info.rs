@@ -9,6 +9,7 @@ use super::format::{clock, when};
 use crate::api;
 use crate::browser;
 use crate::components::qr::Qr;
+use crate::components::status::outcome;
 use crate::password::{explain_set_password, fraud_report_outcome, read_new_password};
 use crate::session::{Session, SessionState, explain, register_passkey};
 use crate::totp::{
@@ -37,6 +38,8 @@ const PROMPT_POLL: Duration = Duration::from_secs(10);
 pub fn SecurityInfo() -> impl IntoView {
     // Bumped when something elsewhere on the page ended sessions, so the list asks again.
     let sessions_changed = RwSignal::new(0_u32);
+    let session = Session::get();
+    let is_admin = Memo::new(move |_| session.me().is_some_and(|me| me.is_admin));
     view! {
         <h1>"Security info"</h1>
         <PasswordOnly />
@@ -46,6 +49,9 @@ pub fn SecurityInfo() -> impl IntoView {
         <PasswordCard />
         <StepUp />
         <Sessions changed=sessions_changed />
+        <Show when=move || is_admin.get()>
+            <super::api_tokens::ApiTokens />
+        </Show>
     }
 }
 
@@ -262,7 +268,7 @@ fn PasswordCard() -> impl IntoView {
             <button id="set-password" type="submit" class="primary" disabled=move || busy.get()>
                 {move || if busy.get() { "Saving…" } else { "Save password" }}
             </button>
-            {move || status_line("password-status", message.get())}
+            {move || outcome("password-status", message.get())}
             <Show when=move || step_up_first.get()>
                 <button id="password-step-up" type="button" class="secondary"
                     on:click=move |_| browser::focus("stepup-code")>
@@ -333,14 +339,6 @@ fn Sessions(changed: RwSignal<u32>) -> impl IntoView {
     }
 }
 
-/// An outcome line: a confirmation (`role=status`) or the form's one error (`role=alert`).
-fn status_line(id: &'static str, message: Option<Result<String, String>>) -> Option<AnyView> {
-    message.map(|m| match m {
-        Ok(text) => view! { <p class="ok" role="status" id=id>{text}</p> }.into_any(),
-        Err(text) => view! { <p class="error" role="alert" id=id>{text}</p> }.into_any(),
-    })
-}
-
 #[component]
 fn Passkeys() -> impl IntoView {
     let session = Session::get();
@@ -400,7 +398,7 @@ fn Passkeys() -> impl IntoView {
             <button id="add-passkey-submit" type="submit" class="primary" disabled=move || busy.get()>
                 {move || if busy.get() { "Waiting for your authenticator…" } else { "Add" }}
             </button>
-            {move || status_line("add-passkey-status", message.get())}
+            {move || outcome("add-passkey-status", message.get())}
         </form>
     }
 }
@@ -672,7 +670,7 @@ fn AuthenticatorApps() -> impl IntoView {
                 None => start_form().into_any(),
                 Some(started) => setup_panel(started).into_any(),
             }}
-            {move || status_line("totp-status", message.get())}
+            {move || outcome("totp-status", message.get())}
         </section>
     }
 }
@@ -725,7 +723,7 @@ fn StepUp() -> impl IntoView {
                 <button id="stepup-submit" type="submit" class="primary" disabled=move || busy.get()>
                     {move || if busy.get() { "Checking…" } else { "Verify" }}
                 </button>
-                {move || status_line("stepup-status", message.get())}
+                {move || outcome("stepup-status", message.get())}
             </form>
         </Show>
     }

@@ -8,10 +8,12 @@ use super::format::{clock, now, when};
 use crate::accounts::{has_methods, methods, name_of, needs_unlock, notes, read_bypass};
 use crate::api;
 use crate::browser;
+use crate::components::status::outcome;
 use crate::routes::{Page, enrol_link};
 use crate::session::{Session, explain};
 use elevate_shared::api::users::{
-    CreateUser, GrantBypass, Invitation, MAX_BYPASS_MINUTES, MAX_BYPASS_USES, UserAction, UserSummary,
+    CreateUser, GrantBypass, Invitation, MAX_BYPASS_MINUTES, MAX_BYPASS_USES, UpdateUser, UserAction,
+    UserSummary,
 };
 use elevate_shared::ids::{DisplayName, UserId, Username};
 use leptos::html;
@@ -146,7 +148,7 @@ fn CreateForm(reload: Callback<()>, show_invitation: Callback<Issued>) -> impl I
             <button id="create-user" type="submit" class="primary" disabled=move || busy.get()>
                 {move || if busy.get() { "Creating…" } else { "Create and get an invitation link" }}
             </button>
-            {move || status_line("create-user-status", message.get())}
+            {move || outcome("create-user-status", message.get())}
         </form>
     }
 }
@@ -186,7 +188,7 @@ fn InvitationPanel(issued: Issued, close: Callback<()>) -> impl IntoView {
                 <button id="copy-invitation" type="button" class="primary" on:click=copy>"Copy link"</button>
                 <button id="invitation-done" type="button" class="secondary" on:click=move |_| close.run(())>"Done"</button>
             </div>
-            {move || status_line("copy-status", copied.get())}
+            {move || outcome("copy-status", copied.get())}
         </section>
     }
 }
@@ -196,6 +198,7 @@ fn InvitationPanel(issued: Issued, close: Callback<()>) -> impl IntoView {
 enum Open {
     Reset,
     Bypass,
+    Disable,
 }
 
 /// One person: who they are, their account's state, and the actions on it. It reads the person
@@ -238,6 +241,21 @@ fn UserCard(
                         "Removed {name}'s sign-in methods and sessions. Their new invitation link is below."
                     )
                 }),
+                Action::Disable(disabled) => {
+                    let body = UpdateUser {
+                        user: target.user,
+                        display_name: None,
+                        is_admin: None,
+                        disabled: Some(disabled),
+                    };
+                    api::update_user(&body).await.map(|_| {
+                        if disabled {
+                            format!("Disabled {name}: signed out everywhere, API tokens revoked.")
+                        } else {
+                            format!("Enabled {name} again.")
+                        }
+                    })
+                }
                 Action::Bypass { minutes, uses } => {
                     api::grant_bypass(&GrantBypass { user: target.user, minutes, uses }).await.map(|b| {
                         format!(
@@ -282,6 +300,7 @@ fn UserCard(
         let invitable = !has_methods(&u.status);
         let name = u.display_name.to_string();
         let has_password = u.status.has_password;
+        let disabled = u.status.disabled;
         view! {
             <li class="user-card" data-username=username.clone()>
                 <div class="user-head">
@@ -315,10 +334,38 @@ fn UserCard(
                             aria-expanded=move || (open.get() == Some(Open::Reset)).to_string()
                             on:click=move |_| open.set(Some(Open::Reset))>"Reset sign-in methods"</button>
                     })}
+                    {(!own && !disabled).then(|| view! {
+                        <button type="button" class="small secondary" id=format!("disable-{username}")
+                            aria-expanded=move || (open.get() == Some(Open::Disable)).to_string()
+                            on:click=move |_| open.set(Some(Open::Disable))>"Disable"</button>
+                    })}
+                    {disabled.then(|| view! {
+                        <button type="button" class="small" id=format!("enable-{username}")
+                            disabled=move || busy.get().is_some() on:click=move |_| act("Enabling…", Action::Disable(false))>"Enable"</button>
+                    })}
                 </div>
                 {own.then(|| view! {
                     <p class="meta">"Another administrator resets or bypasses your own sign-in methods."</p>
                 })}
+                {
+                    let (name, username) = (name.clone(), username.clone());
+                    move || (open.get() == Some(Open::Disable)).then(|| view! {
+                        <div class="confirm">
+                            <p class="warning-text">
+                                {name.clone()}" will be signed out everywhere, their API tokens revoked, and they "
+                                "cannot sign in until an administrator enables them again. Nothing else is removed."
+                            </p>
+                            <div class="actions">
+                                <button type="button" class="small danger" id=format!("confirm-disable-{username}")
+                                    disabled=move || busy.get().is_some() on:click=move |_| act("Disabling…", Action::Disable(true))>
+                                    "Disable account"
+                                </button>
+                                <button type="button" class="small secondary" id=format!("cancel-disable-{username}")
+                                    on:click=move |_| open.set(None)>"Cancel"</button>
+                            </div>
+                        </div>
+                    })
+                }
                 {
                     let (name, username) = (name.clone(), username.clone());
                     move || (open.get() == Some(Open::Reset)).then(|| view! {
@@ -378,7 +425,7 @@ fn UserCard(
                 <p class="meta" role="status" aria-live="polite">{move || busy.get()}</p>
                 {
                     let id = format!("user-status-{username}");
-                    move || status_line_owned(id.clone(), message.get())
+                    move || outcome(id.clone(), message.get())
                 }
             </li>
         }
@@ -392,17 +439,10 @@ enum Action {
     Invite,
     Unlock,
     Reset,
-    Bypass { minutes: u32, uses: u32 },
-}
-
-/// An outcome line: a confirmation (`role=status`) or an error (`role=alert`).
-fn status_line(id: &'static str, message: Option<Result<String, String>>) -> Option<AnyView> {
-    status_line_owned(id.to_owned(), message)
-}
-
-fn status_line_owned(id: String, message: Option<Result<String, String>>) -> Option<AnyView> {
-    message.map(|m| match m {
-        Ok(text) => view! { <p class="ok" role="status" id=id>{text}</p> }.into_any(),
-        Err(text) => view! { <p class="error" role="alert" id=id>{text}</p> }.into_any(),
-    })
+    Bypass {
+        minutes: u32,
+        uses: u32,
+    },
+    /// Disable (true) or enable (false) the account.
+    Disable(bool),
 }

@@ -1,22 +1,27 @@
-//! Security alerts: list, fix (singly or in bulk), dismiss, tune.
+//! Security alerts: list, fix (singly or in bulk), dismiss.
 //!
-//! Proposed routes: `GET /api/v1/alerts`, `POST /api/v1/alerts/{kind}/fix`,
-//! `POST /api/v1/alerts/{kind}/dismiss`, `GET|PUT /api/v1/alerts/thresholds`.
+//! Routes: `GET /api/v1/alerts`, `POST /api/v1/alerts/fix`, `POST /api/v1/alerts/dismiss`,
+//! `GET /api/v1/alerts/raised`. Dismissed alerts are still listed, apart, with who dismissed
+//! them and why, so a dismissal is visible rather than an alert silently gone.
 
 use crate::domain::audit::{Actor, Details, Target};
 use crate::domain::{Alert, AlertKind, AlertThresholds, AssignmentId, Fix, Reason, RoleId, Severity};
+use crate::ids::{DisplayName, UserId};
 use crate::time::UnixMillis;
 use serde::{Deserialize, Serialize};
 
-/// `GET /api/v1/alerts`
+/// `GET /api/v1/alerts`: the alerts that hold now; those an administrator dismissed (and whose
+/// items have not grown since) are in `dismissed`, not in `alerts`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AlertList {
     pub alerts: Vec<Alert>,
+    #[serde(default)]
+    pub dismissed: Vec<DismissedAlert>,
     pub computed_at: UnixMillis,
     pub thresholds: AlertThresholds,
 }
 
-/// `POST /api/v1/alerts/{kind}/fix`: applies `fix`, or the part of it the administrator selected
+/// `POST /api/v1/alerts/fix`: applies `fix`, or the part of it the administrator selected
 /// (a fix naming fewer roles or assignments than the alert's).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ApplyFix {
@@ -29,9 +34,23 @@ pub struct FixApplied {
     pub assignments_removed: Vec<AssignmentId>,
 }
 
-/// `POST /api/v1/alerts/{kind}/dismiss`
+/// `POST /api/v1/alerts/dismiss`: hides the computed alert `kind` while it names only the items
+/// it names now. Answered with the [`DismissedAlert`].
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DismissAlert {
+    pub kind: AlertKind,
+    pub reason: Reason,
+}
+
+/// A computed alert that holds but was dismissed, and by whom, when and why.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DismissedAlert {
+    pub alert: Alert,
+    pub dismissed_by: UserId,
+    /// The administrator's name, when the directory still has them.
+    #[serde(default)]
+    pub dismissed_by_name: Option<DisplayName>,
+    pub dismissed_at: UnixMillis,
     pub reason: Reason,
 }
 

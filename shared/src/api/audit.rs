@@ -1,27 +1,10 @@
-//! The audit log: pages of events, the event catalogue, and chain verification.
-//!
-//! Proposed routes: `GET /api/v1/audit`, `GET /api/v1/audit/catalogue`, `GET /api/v1/audit/verify`.
+//! The audit log on the wire: chain pages (oldest first, contiguous, for verification and
+//! offline copies), filtered searches (newest first, for people), the catalogue, and the
+//! verification report. The filter itself is [`crate::domain::audit_query::AuditFilter`].
 
 use crate::domain::audit::EventSeverity;
-use crate::domain::{AuditAction, AuditEvent, ChainAnchor, ChainBreak, RequestId};
-use crate::ids::UserId;
+use crate::domain::{AuditAction, AuditEvent, ChainAnchor, ChainBreak};
 use serde::{Deserialize, Serialize};
-
-/// `GET /api/v1/audit?after=…&limit=…&action=…&actor=…&request=…`
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AuditQuery {
-    /// Only events with a larger sequence number.
-    #[serde(default)]
-    pub after: Option<u64>,
-    #[serde(default)]
-    pub limit: Option<u32>,
-    #[serde(default)]
-    pub action: Option<AuditAction>,
-    #[serde(default)]
-    pub actor: Option<UserId>,
-    #[serde(default)]
-    pub request: Option<RequestId>,
-}
 
 /// A page of the log. Unfiltered pages are contiguous segments that verify with
 /// [`crate::domain::verify_chain_from`] from the anchor after the previous page.
@@ -33,6 +16,24 @@ pub struct AuditPage {
     pub next_after: Option<u64>,
     /// The log's current head, to detect events dropped from the end of an export.
     pub head: ChainAnchor,
+}
+
+/// Where a search continues: the last index entry it read. Opaque to clients.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct AuditCursor(pub String);
+
+/// `GET /api/v1/audit/search`: one page of the events that match the filter, newest first.
+///
+/// A search reads at most a bounded number of index entries per request, so a page can hold
+/// fewer than `limit` events and still have a `next` cursor: the client asks again from there.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditSearchPage {
+    pub events: Vec<AuditEvent>,
+    #[serde(default)]
+    pub next: Option<AuditCursor>,
+    /// How many events this page read to find these, for the "searched N" hint.
+    pub scanned: u32,
 }
 
 /// One entry of the catalogue.

@@ -4,6 +4,7 @@
 //! may know.
 
 use crate::api::{ApiError, ErrorCode};
+use crate::domain::alerts::DismissError;
 use crate::domain::assignment::AssignmentError;
 use crate::domain::durations::DurationError;
 use crate::domain::policy::Refusal;
@@ -45,6 +46,15 @@ impl DomainError for Refusal {
                 ErrorCode::TicketRejected
             }
             Self::ApprovalQuorumUnreachable { .. } => ErrorCode::ApprovalUnavailable,
+        }
+    }
+}
+
+impl DomainError for DismissError {
+    fn code(&self) -> ErrorCode {
+        match self {
+            Self::NotComputed(_) => ErrorCode::BadRequest,
+            Self::NotRaised(_) => ErrorCode::NotFound,
         }
     }
 }

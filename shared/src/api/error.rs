@@ -96,6 +96,12 @@ pub enum ErrorCode {
     AccountLocked,
     /// The token is already assigned to someone.
     TokenAssigned,
+    /// The caller holds as many API tokens as one may; revoke one first.
+    TooManyTokens,
+    /// An administrator disabled the account: it cannot sign in or act.
+    AccountDisabled,
+    /// The change would leave no enabled administrator.
+    LastAdministrator,
     /// Something on the server failed; details are logged, never sent.
     Internal,
 }
@@ -118,7 +124,8 @@ impl ErrorCode {
             Self::LastSignInMethod => 409,
             Self::MfaLockedOut | Self::AccountLocked => 423,
             Self::InvitationInvalid | Self::PasswordRejected => 400,
-            Self::TokenAssigned => 409,
+            Self::TokenAssigned | Self::TooManyTokens | Self::LastAdministrator => 409,
+            Self::AccountDisabled => 403,
             Self::MfaThrottled => 429,
             Self::SettingsInvalid
             | Self::AssignmentRefused
@@ -195,6 +202,9 @@ impl ErrorCode {
             Self::PasswordRejected => "password_rejected",
             Self::AccountLocked => "account_locked",
             Self::TokenAssigned => "token_assigned",
+            Self::TooManyTokens => "too_many_tokens",
+            Self::AccountDisabled => "account_disabled",
+            Self::LastAdministrator => "last_administrator",
             Self::Internal => "internal",
         }
     }

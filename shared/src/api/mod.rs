@@ -9,6 +9,7 @@ pub mod alerts;
 pub mod approvals;
 pub mod assignments;
 pub mod audit;
+pub mod audit_export;
 pub mod auth;
 pub mod demo;
 pub mod domain_errors;
@@ -19,6 +20,8 @@ pub mod oath;
 pub mod password;
 pub mod paths;
 pub mod roles;
+pub mod routes;
+pub mod tokens;
 pub mod users;
 
 pub use error::{ApiError, ErrorBody, ErrorCode};

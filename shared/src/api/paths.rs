@@ -53,6 +53,8 @@ pub const OATH_ASSIGN: &str = "/api/v1/oath-tokens/assign";
 /// Alerts computed from roles, assignments and people, and their fixes.
 pub const ALERTS: &str = "/api/v1/alerts";
 pub const ALERTS_FIX: &str = "/api/v1/alerts/fix";
+/// Dismiss a computed alert with a reason (until a new item appears in it).
+pub const ALERTS_DISMISS: &str = "/api/v1/alerts/dismiss";
 /// Alerts raised by events (fraud reports, lockouts, bypasses, cloned authenticators).
 pub const ALERTS_RAISED: &str = "/api/v1/alerts/raised";
 
@@ -91,6 +93,18 @@ pub const BENCH: &str = "/api/v1/bench";
 
 pub const AUDIT: &str = "/api/v1/audit";
 pub const AUDIT_VERIFY: &str = "/api/v1/audit/verify";
+/// Newest first, filtered; `GET` with the filter, `cursor` and `limit` in the query.
+pub const AUDIT_SEARCH: &str = "/api/v1/audit/search";
+/// The filtered set as a download: `format=csv` or `format=jsonl` plus the filter.
+pub const AUDIT_EXPORT: &str = "/api/v1/audit/export";
 
 /// The prefix under which the worker answers instead of serving the SPA.
 pub const API_PREFIX: &str = "/api/";
+
+/// The caller's API tokens (`GET`), creating one, revoking one.
+pub const TOKENS: &str = "/api/v1/tokens";
+pub const TOKEN_CREATE: &str = "/api/v1/tokens/create";
+pub const TOKEN_REVOKE: &str = "/api/v1/tokens/revoke";
+/// An administrator changes a person's name, administrator flag or whether the account is
+/// disabled.
+pub const USER_UPDATE: &str = "/api/v1/users/update";

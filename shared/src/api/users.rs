@@ -25,6 +25,13 @@ impl InvitationCode {
         Self(format!("{user}.{secret_hex}"))
     }
 
+    /// The portal link that opens enrolment with this invitation (the code rides in the fragment,
+    /// so it never reaches a server log). The SPA's enrolment page and the CLI both use it.
+    #[must_use]
+    pub fn link(&self, origin: &str) -> String {
+        format!("{}/enrol#code={}", origin.trim_end_matches('/'), self.0.trim())
+    }
+
     /// The user it is for and its secret; `None` when malformed.
     pub fn parts(&self) -> Option<(UserId, &str)> {
         let (user, secret) = self.0.trim().split_once('.')?;
@@ -91,6 +98,10 @@ pub struct AccountStatus {
     /// An unused invitation is waiting.
     #[serde(default)]
     pub invitation_expires_at: Option<UnixMillis>,
+    /// An administrator disabled the account: it cannot sign in, and its sessions and tokens
+    /// ended when it was disabled.
+    #[serde(default)]
+    pub disabled: bool,
 }
 
 /// A one-time MFA bypass as granted.
@@ -174,5 +185,97 @@ mod tests {
         assert!(InvitationCode(format!("{user}.{}", "AB".repeat(16))).parts().is_none());
         assert!(InvitationCode("no-dot".into()).parts().is_none());
         assert!(!format!("{code:?}").contains("abab"));
+    }
+}
+
+/// `POST /api/v1/users/update`: what to change about a person; fields left out stay as they are.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UpdateUser {
+    pub user: UserId,
+    #[serde(default)]
+    pub display_name: Option<DisplayName>,
+    #[serde(default)]
+    pub is_admin: Option<bool>,
+    /// Disabling ends the person's sessions and revokes their API tokens at once.
+    #[serde(default)]
+    pub disabled: Option<bool>,
+}
+
+impl UpdateUser {
+    /// Whether the change leaves `current` no longer an enabled administrator.
+    #[must_use]
+    pub fn removes_administrator(&self, current: &UserSummary) -> bool {
+        let admin_now = current.is_admin && !current.status.disabled;
+        let admin_after =
+            self.is_admin.unwrap_or(current.is_admin) && !self.disabled.unwrap_or(current.status.disabled);
+        admin_now && !admin_after
+    }
+
+    /// Refuses a change that would leave nobody to administer Elevate, or that takes an
+    /// administrator's own rights away from themselves (another administrator must).
+    ///
+    /// # Errors
+    /// `LastAdministrator` or `Forbidden`, with a sentence.
+    pub fn check(
+        &self,
+        by: &UserId,
+        current: &UserSummary,
+        enabled_admins: usize,
+    ) -> Result<(), super::ApiError> {
+        if !self.removes_administrator(current) {
+            return Ok(());
+        }
+        if &current.id == by {
+            return Err(super::ApiError::new(
+                super::ErrorCode::Forbidden,
+                "You cannot disable yourself or remove your own administrator role: ask another administrator.",
+            ));
+        }
+        if enabled_admins <= 1 {
+            return Err(super::ApiError::new(
+                super::ErrorCode::LastAdministrator,
+                "This is the last enabled administrator: make someone else an administrator first.",
+            ));
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod update_tests {
+    use super::*;
+
+    fn person(id: &str, is_admin: bool, disabled: bool) -> UserSummary {
+        UserSummary {
+            id: UserId::parse(id).unwrap(),
+            username: Username::parse("someone").unwrap(),
+            display_name: DisplayName::parse("Someone").unwrap(),
+            is_admin,
+            created_at: UnixMillis(0),
+            status: AccountStatus { disabled, ..AccountStatus::default() },
+        }
+    }
+
+    const ADA: &str = "0f8fad5b-d9cb-469f-a165-70867728950e";
+    const BOB: &str = "7c9e6679-7425-40de-944b-e07fc1f90ae7";
+
+    #[test]
+    fn nobody_removes_the_last_administrator_or_their_own_rights() {
+        let ada = UserId::parse(ADA).unwrap();
+        let bob = person(BOB, true, false);
+        let change =
+            |is_admin, disabled| UpdateUser { user: bob.id.clone(), display_name: None, is_admin, disabled };
+        for c in [change(Some(false), None), change(None, Some(true))] {
+            assert!(c.removes_administrator(&bob));
+            assert_eq!(c.check(&ada, &bob, 1).unwrap_err().code, super::super::ErrorCode::LastAdministrator);
+            assert_eq!(c.check(&ada, &bob, 2), Ok(()));
+            assert_eq!(c.check(&bob.id, &bob, 5).unwrap_err().code, super::super::ErrorCode::Forbidden);
+        }
+        // Renaming, or changing someone who is no administrator, is always fine.
+        assert_eq!(change(None, None).check(&ada, &bob, 1), Ok(()));
+        let member = person(BOB, false, false);
+        assert_eq!(change(None, Some(true)).check(&ada, &member, 1), Ok(()));
+        // A disabled administrator does not count as one: enabling them back is no removal.
+        assert!(!change(None, Some(false)).removes_administrator(&person(BOB, true, true)));
     }
 }

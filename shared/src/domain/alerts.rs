@@ -23,14 +23,21 @@
 //!   than the threshold earlier (a hijacked account adds a key, then activates).
 //! - `shared_authenticator` — a requester and an approver of the same request used the same
 //!   authenticator credential.
+//!
+//! An administrator may instead [`dismiss`] a computed alert, with a reason. The [`Dismissal`]
+//! remembers the items the alert named at that moment ([`ItemKey`]s, which leave out counts that
+//! drift), and [`Dismissal::covers`] the alert only while it names no item outside that set: a
+//! decision about these roles is not a decision about a role added tomorrow, so a new item
+//! raises the alert again. [`split_dismissed`] applies the stored dismissals to fresh alerts.
 
 use crate::domain::assignment::{Assignment, AssignmentKind, AssignmentOrigin};
-use crate::domain::audit::AuditAction;
+use crate::domain::audit::{Actor, AuditAction, AuditDraft, Target};
 use crate::domain::ids::{AssignmentId, MethodId, RequestId, RoleId};
 use crate::domain::mfa::AllowedMethods;
 use crate::domain::request::ActivationRequest;
 use crate::domain::role::Role;
 use crate::domain::settings::RoleSettings;
+use crate::domain::text::Reason;
 use crate::domain::user::User;
 use crate::ids::UserId;
 use crate::time::{DurationMs, UnixMillis};
@@ -118,6 +125,16 @@ impl AlertKind {
             AuditAction::BypassGranted => Some((Self::MfaBypassGranted, Severity::Medium)),
             _ => None,
         }
+    }
+
+    /// Whether the alert is computed from state (and so can be dismissed), rather than raised by
+    /// an event.
+    #[must_use]
+    pub const fn is_computed(self) -> bool {
+        !matches!(
+            self,
+            Self::FraudReported | Self::AccountLockedOut | Self::MfaBypassGranted | Self::CounterRegression
+        )
     }
 
     /// The wire name (as serde writes it).
@@ -437,4 +454,187 @@ fn credential_abuse(input: &AlertInput<'_>) -> (Vec<Affected>, Vec<Affected>) {
         }
     }
     (fresh, shared)
+}
+
+/// What identifies one affected item from one computation to the next. Counts (holders,
+/// activations) are left out: a count that moves does not make a new item.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum ItemKey {
+    Role { role: RoleId },
+    Assignment { assignment: AssignmentId },
+    User { user: UserId, role: RoleId },
+    Activations { principal: UserId, role: RoleId },
+    Request { request: RequestId },
+}
+
+impl Affected {
+    #[must_use]
+    pub fn key(&self) -> ItemKey {
+        match self {
+            Self::Role { role } | Self::PermanentHolders { role, .. } => ItemKey::Role { role: role.clone() },
+            Self::Assignment { assignment, .. } => ItemKey::Assignment { assignment: assignment.clone() },
+            Self::User { user, role } => ItemKey::User { user: user.clone(), role: role.clone() },
+            Self::Activations { principal, role, .. } => {
+                ItemKey::Activations { principal: principal.clone(), role: role.clone() }
+            }
+            Self::Request { request, .. } => ItemKey::Request { request: request.clone() },
+        }
+    }
+}
+
+/// An administrator's decision that a computed alert needs no action, over the items it named
+/// when they decided.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Dismissal {
+    pub kind: AlertKind,
+    pub items: BTreeSet<ItemKey>,
+    pub by: UserId,
+    pub at: UnixMillis,
+    pub reason: Reason,
+}
+
+impl Dismissal {
+    /// Whether `alert` stays hidden: it is this dismissal's kind and names no item the
+    /// administrator did not see when dismissing it.
+    #[must_use]
+    pub fn covers(&self, alert: &Alert) -> bool {
+        alert.kind == self.kind && alert.affected.iter().all(|a| self.items.contains(&a.key()))
+    }
+}
+
+/// Why an alert cannot be dismissed.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum DismissError {
+    /// Alerts raised by events are a record of what happened; only computed ones are dismissed.
+    #[error("Only alerts computed from roles, assignments and activity can be dismissed; {} is raised by events.", .0.as_str())]
+    NotComputed(AlertKind),
+    #[error("There is no {} alert now, so there is nothing to dismiss.", .0.as_str())]
+    NotRaised(AlertKind),
+}
+
+/// A dismissal as [`dismiss`] makes it: the alert it covers now, the dismissal to store, and its
+/// audit event (which carries the reason), to be recorded in the same step.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Dismissed {
+    pub alert: Alert,
+    pub dismissal: Dismissal,
+    pub event: AuditDraft,
+}
+
+/// Dismisses the `kind` alert among `alerts` (as computed at `now`, dismissed or not), over the
+/// items it names now.
+///
+/// # Errors
+/// [`DismissError`] when `kind` is not a computed alert or does not hold now.
+pub fn dismiss(
+    alerts: &[Alert],
+    kind: AlertKind,
+    by: &UserId,
+    reason: Reason,
+    now: UnixMillis,
+) -> Result<Dismissed, DismissError> {
+    if !kind.is_computed() {
+        return Err(DismissError::NotComputed(kind));
+    }
+    let alert = alerts.iter().find(|a| a.kind == kind).ok_or(DismissError::NotRaised(kind))?;
+    let items: BTreeSet<ItemKey> = alert.affected.iter().map(Affected::key).collect();
+    let event =
+        AuditDraft::new(AuditAction::AlertDismissed, Actor::User(by.clone()), Target::Alert(kind), now)
+            .detail("reason", &reason)
+            .detail("items", items.len());
+    let dismissal = Dismissal { kind, items, by: by.clone(), at: now, reason };
+    Ok(Dismissed { alert: alert.clone(), dismissal, event })
+}
+
+/// Fresh alerts apart: those to show, and those a stored dismissal still covers, with it.
+#[must_use]
+pub fn split_dismissed(
+    alerts: Vec<Alert>,
+    dismissals: &[Dismissal],
+) -> (Vec<Alert>, Vec<(Alert, Dismissal)>) {
+    let mut shown = Vec::new();
+    let mut dismissed = Vec::new();
+    for alert in alerts {
+        match dismissals.iter().find(|d| d.covers(&alert)) {
+            Some(d) => dismissed.push((alert, d.clone())),
+            None => shown.push(alert),
+        }
+    }
+    (shown, dismissed)
+}
+
+#[cfg(test)]
+mod dismissal_tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    fn role(id: &str) -> Affected {
+        Affected::Role { role: RoleId::parse(id).unwrap() }
+    }
+
+    fn lax(ids: &[&str]) -> Alert {
+        Alert {
+            kind: AlertKind::RoleWithoutMfa,
+            severity: Severity::High,
+            affected: ids.iter().map(|id| role(id)).collect(),
+            fix: None,
+        }
+    }
+
+    fn ada() -> UserId {
+        UserId::parse("0f8fad5b-d9cb-469f-a165-70867728950e").unwrap()
+    }
+
+    #[test]
+    fn a_dismissal_hides_the_same_items_or_fewer_and_not_a_new_one() {
+        let reason = Reason::parse("Break-glass roles, reviewed quarterly").unwrap();
+        let Dismissed { alert, dismissal: d, event } =
+            dismiss(&[lax(&["a", "b"])], AlertKind::RoleWithoutMfa, &ada(), reason, UnixMillis(7)).unwrap();
+        assert_eq!(alert, lax(&["a", "b"]));
+        assert_eq!(event.action, AuditAction::AlertDismissed);
+        assert_eq!(event.target, Target::Alert(AlertKind::RoleWithoutMfa));
+        assert_eq!(
+            event.details.0.get("reason").map(String::as_str),
+            Some("Break-glass roles, reviewed quarterly")
+        );
+        assert!(d.covers(&lax(&["a", "b"])));
+        assert!(d.covers(&lax(&["b"])));
+        assert!(!d.covers(&lax(&["a", "b", "c"])), "a new role raises it again");
+        let other = Alert { kind: AlertKind::PrivilegedRoleWithoutPhishingResistantMfa, ..lax(&["a"]) };
+        assert!(!d.covers(&other), "a dismissal is for its own kind only");
+
+        let (shown, hidden) = split_dismissed(vec![lax(&["a"]), other.clone()], std::slice::from_ref(&d));
+        assert_eq!(shown, [other]);
+        assert_eq!(hidden, [(lax(&["a"]), d)]);
+    }
+
+    #[test]
+    fn counts_that_drift_are_not_new_items() {
+        let r = RoleId::parse("ops").unwrap();
+        let holders = |n| Alert {
+            kind: AlertKind::TooManyPermanentHolders,
+            severity: Severity::High,
+            affected: vec![Affected::PermanentHolders { role: r.clone(), holders: n }],
+            fix: None,
+        };
+        let reason = Reason::parse("Known").unwrap();
+        let d = dismiss(&[holders(3)], AlertKind::TooManyPermanentHolders, &ada(), reason, UnixMillis(1))
+            .unwrap();
+        assert!(d.dismissal.covers(&holders(4)));
+    }
+
+    #[test]
+    fn raised_and_absent_alerts_cannot_be_dismissed() {
+        let reason = Reason::parse("No").unwrap();
+        assert_eq!(
+            dismiss(&[], AlertKind::FraudReported, &ada(), reason.clone(), UnixMillis(1)).unwrap_err(),
+            DismissError::NotComputed(AlertKind::FraudReported)
+        );
+        assert_eq!(
+            dismiss(&[lax(&["a"])], AlertKind::StaleEligibility, &ada(), reason, UnixMillis(1)).unwrap_err(),
+            DismissError::NotRaised(AlertKind::StaleEligibility)
+        );
+        assert_eq!(AlertKind::ALL.iter().filter(|k| k.is_computed()).count(), 9);
+    }
 }

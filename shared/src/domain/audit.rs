@@ -146,10 +146,16 @@ catalogue! {
     InvitationRedeemed = 413, "invitation_redeemed", Information, "Enrolment invitation redeemed";
     /// An administrator imported OATH hardware tokens into the inventory.
     OathTokensImported = 414, "oath_tokens_imported", Warning, "OATH hardware tokens imported";
+    /// A person's name, administrator flag or disabled state changed.
+    UserUpdated = 415, "user_updated", Warning, "User updated";
     AlertFixed = 501, "alert_fixed", Information, "Security alert fixed";
     AlertDismissed = 502, "alert_dismissed", Warning, "Security alert dismissed";
     TokenCreated = 601, "token_created", Information, "Grant token issued";
     TokenRevoked = 602, "token_revoked", Warning, "Grant token revoked";
+    ApiTokenCreated = 603, "api_token_created", Warning, "API token created";
+    ApiTokenRevoked = 604, "api_token_revoked", Information, "API token revoked";
+    /// Someone took a copy of (part of) the log; the filter and the row count are in the details.
+    AuditExported = 701, "audit_exported", Information, "Audit log exported";
     MethodRegistered = 821, "method_registered", Information, "MFA method registered";
     MethodRemoved = 822, "method_removed", Warning, "MFA method removed";
     MethodRenamed = 823, "method_renamed", Information, "MFA method renamed";
@@ -261,6 +267,13 @@ impl AuditDraft {
     #[must_use]
     pub fn failed(mut self) -> Self {
         self.outcome = Outcome::Failure;
+        self
+    }
+
+    /// The same event about `target` instead.
+    #[must_use]
+    pub fn with_target(mut self, target: Target) -> Self {
+        self.target = target;
         self
     }
 

@@ -18,11 +18,13 @@
 //! - [`request`]: the activation request state machine.
 //! - [`digest`]: request-bound MFA challenges (SHA-256 over a documented byte layout).
 //! - [`audit`]: the event catalogue and the tamper-evident hash chain.
+//! - [`audit_query`]: searching the log, and the indexes that make a search cheap.
 //! - [`alerts`]: security alerts computed from state, with typed fixes.
 
 pub mod alerts;
 pub mod assignment;
 pub mod audit;
+pub mod audit_query;
 pub mod digest;
 pub mod durations;
 pub mod ids;

@@ -1,6 +1,8 @@
 //! `workerd-bench`: what the CPU-heavy verifications cost per run in workerd, the real Workers
 //! runtime, run locally by `wrangler dev`; then, on the same stack, how soon an activation is
-//! visible and how many activation cycles run per second ([`activation`]). Prints the measures
+//! visible and how many activation cycles run per second ([`activation`]), and what searching,
+//! exporting and verifying the audit log cost at 100,000 events ([`audit`]). An argument
+//! (`crypto`, `activation`, `audit`) runs one group alone. Prints the measures
 //! as JSON on standard output (`[{"name","value","unit"}]`) for `cargo xtask bench` to record;
 //! progress goes to standard error.
 //!
@@ -45,6 +47,8 @@ use webauthn_rs::prelude::{
 // A binary's root finds modules beside it, where Cargo would take a file for another binary.
 #[path = "workerd_bench/activation.rs"]
 mod activation;
+#[path = "workerd_bench/audit.rs"]
+mod audit;
 
 type Result<T = (), E = Box<dyn std::error::Error>> = std::result::Result<T, E>;
 
@@ -88,43 +92,50 @@ impl Unit {
 
 #[tokio::main]
 async fn main() -> Result {
+    // One group (`crypto`, `activation`, `audit`) when named, else all.
+    let only = std::env::args().nth(1);
+    let run = |group: &str| only.as_deref().is_none_or(|o| o == group);
     let stack = Stack::start_with("bench", &[("TEST_CLOCK", "on")]).await;
     let origin = stack.origin().to_owned();
     let webauthn = WebauthnBuilder::new(RP_ID, &Url::parse(&origin)?)
         .and_then(|b| b.rp_name("Elevate bench").build())
         .map_err(|e| format!("relying party: {e:?}"))?;
 
-    eprintln!("building the credentials (RSA-2048 key generation takes a moment)");
-    let measures = [
-        Measure {
-            name: "workerd_totp_check_us",
-            unit: Unit::Micros,
-            k: 5_000,
-            op: "totp",
-            inputs: totp_inputs(),
-        },
-        Measure {
-            name: "workerd_p256_assertion_verify_us",
-            unit: Unit::Micros,
-            k: 100,
-            op: "assertion",
-            inputs: p256_inputs(&webauthn, &origin)?,
-        },
-        Measure {
-            name: "workerd_rsa2048_assertion_verify_us",
-            unit: Unit::Micros,
-            k: 100,
-            op: "assertion",
-            inputs: rsa_inputs(&webauthn, &origin)?,
-        },
-        Measure {
-            name: "workerd_password_check_ms",
-            unit: Unit::Millis,
-            k: 10,
-            op: "password",
-            inputs: json!({ "password": "correct horse battery staple" }),
-        },
-    ];
+    let measures = if run("crypto") {
+        eprintln!("building the credentials (RSA-2048 key generation takes a moment)");
+        vec![
+            Measure {
+                name: "workerd_totp_check_us",
+                unit: Unit::Micros,
+                k: 5_000,
+                op: "totp",
+                inputs: totp_inputs(),
+            },
+            Measure {
+                name: "workerd_p256_assertion_verify_us",
+                unit: Unit::Micros,
+                k: 100,
+                op: "assertion",
+                inputs: p256_inputs(&webauthn, &origin)?,
+            },
+            Measure {
+                name: "workerd_rsa2048_assertion_verify_us",
+                unit: Unit::Micros,
+                k: 100,
+                op: "assertion",
+                inputs: rsa_inputs(&webauthn, &origin)?,
+            },
+            Measure {
+                name: "workerd_password_check_ms",
+                unit: Unit::Millis,
+                k: 10,
+                op: "password",
+                inputs: json!({ "password": "correct horse battery staple" }),
+            },
+        ]
+    } else {
+        Vec::new()
+    };
 
     let port = origin.rsplit(':').next().unwrap_or_default();
     let bench =
@@ -142,7 +153,12 @@ async fn main() -> Result {
                 .push(json!({ "name": format!("{stem}_cpu_{unit}"), "value": m.unit.of(cpu), "unit": unit }));
         }
     }
-    results.extend(activation::measure(&stack).await?);
+    if run("activation") {
+        results.extend(activation::measure(&stack).await?);
+    }
+    if run("audit") {
+        results.extend(audit::measure(&stack).await?);
+    }
     println!("{}", Value::Array(results));
     Ok(())
 }

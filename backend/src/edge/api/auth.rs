@@ -17,6 +17,8 @@ use elevate_shared::api::auth::{
     DiscoverableStarted, Me, MySessions, PasskeySummary, RegistrationFinish, RegistrationStarted,
     RevokeSession, SignInFinish, SignInStart,
 };
+use elevate_shared::api::routes::HttpMethod;
+use elevate_shared::api::tokens::{ApiTokenSecret, scope_for};
 use elevate_shared::ids::UserId;
 use worker::{Request, Response};
 
@@ -41,13 +43,62 @@ pub(super) async fn authenticate(ctx: &Ctx<'_>, req: &Request) -> Result<SignedI
     Ok(SignedIn { user, session, token })
 }
 
-/// A request by a signed-in administrator; anyone else gets `forbidden`.
-pub(super) async fn admin(ctx: &Ctx<'_>, req: &Request) -> Result<SignedIn, AppError> {
+/// An administrator acting, in a browser session or through one of their API tokens.
+pub(super) struct Acting {
+    pub user: UserRecord,
+    /// The MFA the request carries: the session's; a token carries none, so every step that
+    /// asks for the administrator's fresh MFA refuses it.
+    pub session: SessionRecord,
+}
+
+/// A request by an administrator: with a session, or — where `shared::api::tokens::scope_for`
+/// names a scope for this endpoint and the token holds it — with an API token of a current
+/// administrator. No credential: `unauthenticated`; anyone else: `forbidden`.
+pub(super) async fn admin(ctx: &Ctx<'_>, req: &Request) -> Result<Acting, AppError> {
+    let forbidden = || AppError::api(ErrorCode::Forbidden, "Only administrators can do this.");
+    if http::session_cookie(req).is_none()
+        && let Some(token) = http::bearer_token(req)?
+    {
+        let user = token_owner(ctx, req, &token).await?;
+        return if user.is_admin {
+            Ok(Acting { user, session: SessionRecord::new(ctx.now, None) })
+        } else {
+            Err(forbidden())
+        };
+    }
     let signed_in = authenticate(ctx, req).await?;
     if !signed_in.user.is_admin {
-        return Err(AppError::api(ErrorCode::Forbidden, "Only administrators can do this."));
+        return Err(forbidden());
     }
-    Ok(signed_in)
+    Ok(Acting { user: signed_in.user, session: signed_in.session })
+}
+
+/// The owner of a presented API token, if the token works and holds the scope this endpoint
+/// needs.
+async fn token_owner(ctx: &Ctx<'_>, req: &Request, token: &ApiTokenSecret) -> Result<UserRecord, AppError> {
+    let (owner, id, secret) = token.parts().ok_or_else(session::unauthenticated)?;
+    let method = match req.method() {
+        worker::Method::Get => Some(HttpMethod::Get),
+        worker::Method::Post => Some(HttpMethod::Post),
+        _ => None,
+    };
+    let needed = method.and_then(|m| scope_for(m, &req.path())).ok_or_else(|| {
+        AppError::api(ErrorCode::Forbidden, "API tokens cannot do this: it needs a person, signed in.")
+    })?;
+    let call = UserCall::CheckApiToken { id, secret: secret.to_owned(), now: ctx.now };
+    let scopes = match stubs::user(ctx.env, &owner, call).await? {
+        UserReply::TokenScopes(s) => s,
+        other => return Err(unexpected(&other)),
+    };
+    if !scopes.contains(&needed) {
+        return Err(AppError::api(
+            ErrorCode::Forbidden,
+            format!("This API token lacks the `{}` scope this needs.", needed.as_str()),
+        ));
+    }
+    let kv = directory(ctx)?;
+    let user = Directory { kv: &kv }.user(&owner).await?.ok_or_else(session::unauthenticated)?;
+    Ok(user)
 }
 
 pub(super) fn directory(ctx: &Ctx<'_>) -> Result<Kv, AppError> {

@@ -6,9 +6,8 @@
 //!
 //! **Never reachable in production.** It answers `404 not_found`, exactly like a path that does
 //! not exist, unless the test clock is on; and [`crate::config::Config`] refuses `TEST_CLOCK=on`
-//! unless `RP_ID` is `localhost`, which only the local test stacks use. It needs no session,
-//! reads and writes no storage, and touches no account: everything it verifies comes in its
-//! body.
+//! unless `RP_ID` is `localhost`, which only the local test stacks use. It needs no session and
+//! touches no account: everything it verifies comes in its body.
 //!
 //! The body names the operation and how many times to run it (`{"totp": {"iterations": k, …}}`):
 //! - `totp`: [`totp::verify`] of `code` against `secret` (base32, SHA-1, 6 digits, 30 s, ±1
@@ -18,6 +17,11 @@
 //!   built from this worker's configuration, as sign-in builds it;
 //! - `password`: [`PasswordHash::verify`] of `password` through WebCrypto, against a hash of the
 //!   same password made once before the runs.
+//!
+//! - `audit_fill`: appends `events` synthetic events (numbered from `first`, so a resend appends
+//!   nothing) to the audit log, as the activation and role paths write them, for the audit
+//!   search and export bench. The one operation that writes: it fills the local log a bench
+//!   stack starts with, and like the rest it does not exist where the test clock is off.
 //!
 //! Everything an operation needs besides the runs themselves (decoding, hashing the password,
 //! building the relying party) is done also when `iterations` is 0, so the difference between
@@ -54,6 +58,39 @@ enum Bench {
     Totp { iterations: u32, secret: String, code: String, now: UnixMillis },
     Assertion { iterations: u32, state: Box<PasskeyAuthentication>, credential: Box<PublicKeyCredential> },
     Password { iterations: u32, password: Password },
+    AuditFill { events: u32, first: u64, now: UnixMillis },
+}
+
+/// The most events one `audit_fill` request appends.
+const MAX_FILL: u32 = 5_000;
+
+/// Event `n` of a busy tenant's log: fifty people and twelve roles, requests and their
+/// activations, assignments, settings changes and sign-ins, one in twenty failing, a second
+/// apart, ending at `now`.
+fn synthetic(n: u64, total_end: u64, now: UnixMillis) -> crate::audit_log::Entry {
+    use elevate_shared::domain::RequestId;
+    use elevate_shared::domain::audit::{Actor, AuditAction, AuditDraft, Target};
+    use elevate_shared::ids::UserId;
+    let person = |k: u64| UserId::parse(format!("{:08x}-0000-4000-8000-{:012x}", k % 50, k % 50)).ok();
+    let role = format!("role-{:02}", n % 12);
+    let request = RequestId::parse(format!("{:032x}", n / 3)).ok();
+    let actor = person(n).map_or(Actor::System, Actor::User);
+    let at = UnixMillis(now.0.saturating_sub(total_end.saturating_sub(n) * 1_000));
+    let (action, target) = match n % 10 {
+        0..=2 => (AuditAction::RequestCreated, request.clone().map_or(Target::None, Target::Request)),
+        3..=5 => (AuditAction::RoleActivated, request.clone().map_or(Target::None, Target::Request)),
+        6 => (AuditAction::AssignmentAdded, Target::None),
+        7 => (AuditAction::RoleSettingsChanged, Target::None),
+        _ => (AuditAction::SignedIn, Target::None),
+    };
+    let mut draft = AuditDraft::new(action, actor, target, at).detail("role", &role).detail("scope", "/");
+    if let (Some(r), true) = (&request, n % 10 < 6) {
+        draft = draft.for_request(r);
+    }
+    if n % 20 == 19 {
+        draft = draft.failed();
+    }
+    crate::audit_log::Entry { id: format!("bench-{n}"), draft }
 }
 
 #[derive(Serialize)]
@@ -141,6 +178,17 @@ pub(crate) async fn run(ctx: &Ctx<'_>, req: &mut Request) -> Result<Response, Ap
                 }
             }
             ran
+        }
+        Bench::AuditFill { events, first, now } => {
+            let k = at_most(events, MAX_FILL)?;
+            let end = first + u64::from(k);
+            let entries = (first..end).map(|n| synthetic(n, end, now)).collect();
+            let appended =
+                match crate::edge::stubs::audit(ctx.env, crate::rpc::AuditCall::Append(entries)).await? {
+                    crate::rpc::AuditReply::Appended(n) => n,
+                    other => return Err(crate::rpc::unexpected(&other)),
+                };
+            Ran { iterations: k, verified: u32::try_from(appended).unwrap_or(u32::MAX), first_refusal: None }
         }
     };
     http::json(200, &ran)

@@ -1,4 +1,6 @@
-//! The `/api/v1/` route table. Routes are thin: check, decode, call, encode.
+//! The `/api/v1/` router. Routes are thin: check, decode, call, encode. Which paths exist (for
+//! `405` against `404`) and who may call them is `elevate_shared::api::routes::ROUTES`;
+//! `backend/tests/route_table.rs` checks this match against it.
 
 mod access;
 mod activation;
@@ -10,12 +12,13 @@ mod health;
 mod mfa;
 mod oath;
 mod password;
+mod tokens;
 mod users;
 
 use super::http;
 use crate::config::Config;
 use crate::error::AppError;
-use elevate_shared::api::{ErrorCode, paths};
+use elevate_shared::api::{ErrorCode, paths, routes};
 use elevate_shared::time::UnixMillis;
 use worker::{Env, Method, Request, Response};
 
@@ -92,6 +95,7 @@ async fn route(ctx: &Ctx<'_>, req: &mut Request) -> Result<Response, AppError> {
         (Method::Post, paths::ENROL_PASSWORD) => password::enrol_password(ctx, req).await,
         (Method::Get, paths::USERS) => users::list(ctx, req).await,
         (Method::Post, paths::USER_CREATE) => users::create(ctx, req).await,
+        (Method::Post, paths::USER_UPDATE) => users::update(ctx, req).await,
         (Method::Post, paths::USER_INVITE) => users::invite(ctx, req).await,
         (Method::Post, paths::USER_UNLOCK) => users::unlock(ctx, req).await,
         (Method::Post, paths::USER_RESET_METHODS) => users::reset_methods(ctx, req).await,
@@ -99,6 +103,7 @@ async fn route(ctx: &Ctx<'_>, req: &mut Request) -> Result<Response, AppError> {
         (Method::Get, paths::ALERTS_RAISED) => users::raised_alerts(ctx, req).await,
         (Method::Get, paths::ALERTS) => users::alerts(ctx, req).await,
         (Method::Post, paths::ALERTS_FIX) => users::fix(ctx, req).await,
+        (Method::Post, paths::ALERTS_DISMISS) => users::dismiss(ctx, req).await,
         (Method::Get, paths::OATH_TOKENS) => oath::list(ctx, req).await,
         (Method::Post, paths::OATH_IMPORT) => oath::import(ctx, req).await,
         (Method::Post, paths::OATH_ASSIGN) => oath::assign_route(ctx, req).await,
@@ -124,81 +129,16 @@ async fn route(ctx: &Ctx<'_>, req: &mut Request) -> Result<Response, AppError> {
         (Method::Post, paths::APPROVAL_FINISH) => activation::approval_finish(ctx, req).await,
         (Method::Get, paths::AUDIT) => audit::list(ctx, req).await,
         (Method::Get, paths::AUDIT_VERIFY) => audit::verify(ctx, req).await,
+        (Method::Get, paths::AUDIT_SEARCH) => audit::search(ctx, req).await,
+        (Method::Get, paths::TOKENS) => tokens::list(ctx, req).await,
+        (Method::Post, paths::TOKEN_CREATE) => tokens::create(ctx, req).await,
+        (Method::Post, paths::TOKEN_REVOKE) => tokens::revoke(ctx, req).await,
+        (Method::Get, paths::AUDIT_EXPORT) => audit::export(ctx, req).await,
         (Method::Post, paths::BENCH) => bench::run(ctx, req).await,
         (Method::Post, paths::DEMO_SEED) => demo::seed(ctx, req).await,
-        (_, p) if ROUTED.contains(&p) => {
+        (_, p) if routes::is_routed(p) => {
             Err(AppError::api(ErrorCode::MethodNotAllowed, "This method is not allowed here."))
         }
         _ => Err(AppError::api(ErrorCode::NotFound, "There is no such API endpoint.")),
     }
 }
-
-/// Every path the table above answers.
-const ROUTED: &[&str] = &[
-    paths::HEALTH,
-    paths::BOOTSTRAP,
-    paths::BOOTSTRAP_PASSKEY_START,
-    paths::BOOTSTRAP_PASSKEY_FINISH,
-    paths::SIGN_IN_PASSKEY_START,
-    paths::SIGN_IN_PASSKEY_FINISH,
-    paths::SIGN_IN_DISCOVER_START,
-    paths::SIGN_IN_DISCOVER_FINISH,
-    paths::SIGN_OUT,
-    paths::ME,
-    paths::MY_PASSKEY_START,
-    paths::MY_PASSKEY_FINISH,
-    paths::MY_TOTP_START,
-    paths::MY_TOTP_FINISH,
-    paths::MY_MFA_TOTP,
-    paths::MY_METHOD_REMOVE,
-    paths::MY_METHOD_RENAME,
-    paths::MY_SESSIONS,
-    paths::MY_SESSION_REVOKE,
-    paths::SIGN_IN_PASSWORD,
-    paths::SIGN_IN_SECOND_FACTOR_TOTP,
-    paths::SIGN_IN_SECOND_FACTOR_PASSKEY,
-    paths::SIGN_IN_SECOND_FACTOR_BYPASS,
-    paths::MY_PASSWORD,
-    paths::MY_PROMPTS,
-    paths::MY_FRAUD_REPORT,
-    paths::ENROL_STATUS,
-    paths::ENROL_PASSKEY_START,
-    paths::ENROL_PASSKEY_FINISH,
-    paths::ENROL_PASSWORD,
-    paths::USERS,
-    paths::USER_CREATE,
-    paths::USER_INVITE,
-    paths::USER_UNLOCK,
-    paths::USER_RESET_METHODS,
-    paths::USER_BYPASS,
-    paths::ALERTS_RAISED,
-    paths::ALERTS,
-    paths::ALERTS_FIX,
-    paths::OATH_TOKENS,
-    paths::OATH_IMPORT,
-    paths::OATH_ASSIGN,
-    paths::ROLES,
-    paths::ROLE_CREATE,
-    paths::ROLE_SETTINGS,
-    paths::ASSIGNMENTS,
-    paths::ASSIGNMENT_CREATE,
-    paths::ASSIGNMENT_REMOVE,
-    paths::MY_ROLES,
-    paths::MY_REQUESTS,
-    paths::ACTIVATION_PREVIEW,
-    paths::ACTIVATIONS,
-    paths::ACTIVATION_MFA_START,
-    paths::ACTIVATION_MFA_FINISH,
-    paths::ACTIVATION_MFA_TOTP,
-    paths::ACTIVATION_CANCEL,
-    paths::ACTIVATION_DEACTIVATE,
-    paths::ACTIVATION_EXTEND_START,
-    paths::ACTIVATION_EXTEND_FINISH,
-    paths::APPROVALS,
-    paths::APPROVAL_START,
-    paths::APPROVAL_FINISH,
-    paths::AUDIT,
-    paths::AUDIT_VERIFY,
-    paths::BENCH,
-    paths::DEMO_SEED,
-];

@@ -1,5 +1,6 @@
 //! The directory for administrators: people, invitations, and the account actions (unlock,
-//! reset methods, one-time bypass), plus the alerts those and other events raise.
+//! reset methods, one-time bypass), plus the alerts: those events raise, and those computed from
+//! state with their fixes and dismissals.
 
 use super::Ctx;
 use super::auth::{admin, directory};
@@ -8,11 +9,13 @@ use crate::edge::{http, stubs};
 use crate::error::AppError;
 use crate::rpc::{AccessCall, AccessReply, AuditCall, AuditReply, UserCall, UserReply, unexpected};
 use elevate_shared::api::ErrorCode;
-use elevate_shared::api::alerts::{AlertList, ApplyFix, RaisedAlerts};
+use elevate_shared::api::alerts::{AlertList, ApplyFix, DismissAlert, DismissedAlert, RaisedAlerts};
 use elevate_shared::api::users::{
     AccountStatus, CreateUser, GrantBypass, InvitationIssued, MAX_BYPASS_MINUTES, MAX_BYPASS_USES,
     UserAction, UserCreated, UserList, UserSummary,
 };
+use elevate_shared::domain::Alert;
+use elevate_shared::domain::alerts::Dismissal;
 use elevate_shared::domain::audit::{Actor, AuditAction, AuditDraft, Target};
 use worker::{Request, Response};
 
@@ -170,9 +173,9 @@ pub(crate) async fn raised_alerts(ctx: &Ctx<'_>, req: &mut Request) -> Result<Re
     }
 }
 
-/// `GET /api/v1/alerts`: computed from state now, with each person's methods from their object.
-pub(crate) async fn alerts(ctx: &Ctx<'_>, req: &mut Request) -> Result<Response, AppError> {
-    admin(ctx, req).await?;
+/// Everyone in the directory with their methods and standing from their own objects: what the
+/// computed alerts are computed over.
+async fn people(ctx: &Ctx<'_>) -> Result<Vec<elevate_shared::domain::User>, AppError> {
     let kv = directory(ctx)?;
     let mut people = Vec::new();
     for user in (Directory { kv: &kv }).users().await? {
@@ -187,15 +190,55 @@ pub(crate) async fn alerts(ctx: &Ctx<'_>, req: &mut Request) -> Result<Response,
             other => return Err(unexpected(&other)),
         }
     }
-    match stubs::access(ctx.env, AccessCall::Alerts { users: people, now: ctx.now }).await? {
-        AccessReply::Alerts(alerts) => http::json(
+    Ok(people)
+}
+
+fn dismissed(alert: Alert, d: Dismissal, people: &[elevate_shared::domain::User]) -> DismissedAlert {
+    DismissedAlert {
+        dismissed_by_name: people.iter().find(|p| p.id == d.by).map(|p| p.display_name.clone()),
+        alert,
+        dismissed_by: d.by,
+        dismissed_at: d.at,
+        reason: d.reason,
+    }
+}
+
+/// `GET /api/v1/alerts`: computed from state now, with each person's methods from their object;
+/// dismissed ones apart, with who dismissed them and why.
+pub(crate) async fn alerts(ctx: &Ctx<'_>, req: &mut Request) -> Result<Response, AppError> {
+    admin(ctx, req).await?;
+    let people = people(ctx).await?;
+    match stubs::access(ctx.env, AccessCall::Alerts { users: people.clone(), now: ctx.now }).await? {
+        AccessReply::Alerts(now) => http::json(
             200,
             &AlertList {
-                alerts,
+                alerts: now.shown,
+                dismissed: now.dismissed.into_iter().map(|(a, d)| dismissed(a, d, &people)).collect(),
                 computed_at: ctx.now,
                 thresholds: elevate_shared::domain::AlertThresholds::default(),
             },
         ),
+        other => Err(unexpected(&other)),
+    }
+}
+
+/// `POST /api/v1/alerts/dismiss`: hides a computed alert, with a reason, until a new item appears.
+pub(crate) async fn dismiss(ctx: &Ctx<'_>, req: &mut Request) -> Result<Response, AppError> {
+    let me = admin(ctx, req).await?;
+    let body: DismissAlert = http::read_json(req).await?;
+    let people = people(ctx).await?;
+    let call = AccessCall::DismissAlert {
+        by: me.user.id,
+        users: people.clone(),
+        kind: body.kind,
+        reason: body.reason,
+        now: ctx.now,
+    };
+    match stubs::access(ctx.env, call).await? {
+        AccessReply::Dismissed(done) => {
+            let (alert, d) = *done;
+            http::json(200, &dismissed(alert, d, &people))
+        }
         other => Err(unexpected(&other)),
     }
 }
@@ -208,4 +251,58 @@ pub(crate) async fn fix(ctx: &Ctx<'_>, req: &mut Request) -> Result<Response, Ap
         AccessReply::Fixed(applied) => http::json(200, &applied),
         other => Err(unexpected(&other)),
     }
+}
+
+/// `POST /api/v1/users/update`: a new name, the administrator flag, or disabled / enabled.
+/// Never leaves Elevate without an enabled administrator, and never takes an administrator's
+/// rights away by their own hand.
+pub(crate) async fn update(ctx: &Ctx<'_>, req: &mut Request) -> Result<Response, AppError> {
+    let me = admin(ctx, req).await?;
+    let body: elevate_shared::api::users::UpdateUser = http::read_json(req).await?;
+    let kv = directory(ctx)?;
+    let dir = Directory { kv: &kv };
+    let mut record = dir
+        .user(&body.user)
+        .await?
+        .ok_or_else(|| AppError::api(ErrorCode::NotFound, "There is no such user."))?;
+    let current = summary(record.clone(), status(ctx, &record).await?);
+    let mut enabled_admins = 0;
+    for user in dir.users().await?.into_iter().filter(|u| u.is_admin) {
+        if !status(ctx, &user).await?.disabled {
+            enabled_admins += 1;
+        }
+    }
+    body.check(&me.user.id, &current, enabled_admins)?;
+
+    let mut changes = Vec::new();
+    if let Some(name) = body.display_name.filter(|n| *n != record.display_name) {
+        changes.push(("display_name", name.to_string()));
+        record.display_name = name;
+    }
+    if let Some(is_admin) = body.is_admin.filter(|a| *a != record.is_admin) {
+        changes.push(("is_admin", is_admin.to_string()));
+        record.is_admin = is_admin;
+    }
+    if !changes.is_empty() {
+        dir.update_user(&record).await?;
+        let draft = changes.iter().fold(
+            AuditDraft::new(
+                AuditAction::UserUpdated,
+                Actor::User(me.user.id.clone()),
+                Target::User(record.id.clone()),
+                ctx.now,
+            ),
+            |d, (k, v)| d.detail(k, v),
+        );
+        stubs::append_event(ctx.env, draft).await?;
+    }
+    if let Some(disabled) = body.disabled {
+        let call = UserCall::SetDisabled { by: me.user.id.clone(), disabled, now: ctx.now };
+        match stubs::user(ctx.env, &record.id, call).await? {
+            UserReply::SessionsEnded(_) => {}
+            other => return Err(unexpected(&other)),
+        }
+    }
+    let status = status(ctx, &record).await?;
+    http::json(200, &summary(record, status))
 }
