@@ -261,6 +261,33 @@ impl<S: Store> AccessObject<'_, S> {
         views.into_iter().find(|v| &v.role.id == id).ok_or_else(no_such_role)
     }
 
+    /// [`Self::set_settings`], refusing (before anything changes) settings that loosen a
+    /// protection unless `may_loosen`: a change without a person's fresh MFA (an API token) may
+    /// only keep a role as strict or make it stricter.
+    pub async fn set_settings_checked(
+        &self,
+        by: &UserId,
+        id: &RoleId,
+        settings: RoleSettings,
+        may_loosen: bool,
+        now: UnixMillis,
+    ) -> Result<RoleView, AppError> {
+        if !may_loosen {
+            let current = self.role(id).await?;
+            let loosened = elevate_shared::domain::settings::loosened(&current.settings, &settings);
+            if !loosened.is_empty() {
+                return Err(AppError::api(
+                    ErrorCode::Forbidden,
+                    format!(
+                        "An API token cannot loosen a role ({}): sign in and change it yourself.",
+                        loosened.join(", ")
+                    ),
+                ));
+            }
+        }
+        self.set_settings(by, id, settings, now).await
+    }
+
     /// A direct assignment by an administrator, under the role's settings.
     pub async fn assign(
         &self,

@@ -12,9 +12,16 @@ use crate::keys::audit_object as keys;
 use crate::storage::{OrderedStore, Scan, Store, get_json, put_json};
 use elevate_shared::api::alerts::RaisedAlert;
 use elevate_shared::api::audit::{AuditCursor, AuditSearchPage};
+use elevate_shared::api::reports::{DayCounts, MethodCounts, MfaReport, PersonCounts};
 use elevate_shared::domain::AlertKind;
 use elevate_shared::domain::audit::{AuditDraft, AuditEvent, ChainAnchor, append};
 use elevate_shared::domain::audit_query::{AuditFilter, SearchPath, indexes_of};
+use elevate_shared::domain::mfa_report::{Counts, ReportMethod, Tally, day_of, tally_of};
+use elevate_shared::ids::UserId;
+use elevate_shared::time::UnixMillis;
+use std::collections::BTreeMap;
+
+const DAY_MS: u64 = 86_400_000;
 use serde::{Deserialize, Serialize};
 
 /// The most index entries one search request reads; a sparse search answers with what it found
@@ -97,13 +104,93 @@ impl<S: OrderedStore> AuditLog<'_, S> {
         Ok(appended)
     }
 
-    /// Files `event` under each of its indexes and the time index; the value is its number.
+    /// Files `event` under each of its indexes and the time index (the value is its number),
+    /// and counts it in the MFA report counters of its day.
     async fn index(&self, event: &AuditEvent) -> Result<(), AppError> {
         let seq = event.seq.to_string();
         for index in indexes_of(event) {
             self.store.put(&keys::index_entry(&index, event.seq), seq.clone()).await?;
         }
-        self.store.put(&keys::time_entry(event.at, event.seq), seq).await
+        self.store.put(&keys::time_entry(event.at, event.seq), seq).await?;
+        if let Some((tally, method, person)) = tally_of(event) {
+            let day = day_of(event.at);
+            self.increment(&keys::stat_method(day, tally, method)).await?;
+            if let Some(person) = person {
+                self.increment(&keys::stat_person(day, &person, tally)).await?;
+            }
+        }
+        Ok(())
+    }
+
+    async fn increment(&self, key: &str) -> Result<(), AppError> {
+        let n: u64 = get_json(self.store, key).await?.unwrap_or(0);
+        put_json(self.store, key, &(n + 1)).await
+    }
+
+    /// MFA from day `from` up to (not including) day `to`, from the counters alone.
+    pub async fn mfa_report(&self, from: u64, to: u64) -> Result<MfaReport, AppError> {
+        self.catch_up_indexes().await?;
+        let mut days: BTreeMap<u64, Counts> = (from..to).map(|d| (d, Counts::default())).collect();
+        let mut by_method: BTreeMap<ReportMethod, Counts> = BTreeMap::new();
+        let mut by_person: BTreeMap<UserId, Counts> = BTreeMap::new();
+        let mut totals = Counts::default();
+        let (mut start, end) = (keys::stat_day(from), keys::stat_day(to));
+        loop {
+            let range = Scan {
+                prefix: keys::STAT_PREFIX,
+                start: Some(&start),
+                end: Some(&end),
+                reverse: false,
+                limit: 1_000,
+            };
+            let batch = self.store.scan(range).await?;
+            for (key, value) in &batch {
+                let n: u64 =
+                    value.parse().map_err(|_| AppError::internal(format!("{key} is not a count")))?;
+                let parts: Vec<&str> = key.split('/').collect();
+                let day = parts.get(1).and_then(|d| d.parse::<u64>().ok());
+                match (day, parts.get(2..).unwrap_or_default()) {
+                    (Some(day), ["m", tally, method]) => {
+                        let (Some(tally), Some(method)) = (Tally::parse(tally), ReportMethod::parse(method))
+                        else {
+                            continue;
+                        };
+                        days.entry(day).or_default().add(tally, n);
+                        by_method.entry(method).or_default().add(tally, n);
+                        totals.add(tally, n);
+                    }
+                    (Some(_), ["u", user, tally]) => {
+                        let (Ok(user), Some(tally)) = (UserId::parse(*user), Tally::parse(tally)) else {
+                            continue;
+                        };
+                        by_person.entry(user).or_default().add(tally, n);
+                    }
+                    _ => {}
+                }
+            }
+            match batch.last() {
+                // The next key after the last one read.
+                Some((last, _)) if batch.len() == 1_000 => start = format!("{last}\u{0}"),
+                _ => break,
+            }
+        }
+        let mut by_person: Vec<PersonCounts> =
+            by_person.into_iter().map(|(user, counts)| PersonCounts { user, counts }).collect();
+        by_person.sort_by_key(|p| std::cmp::Reverse(p.counts.0.values().sum::<u64>()));
+        Ok(MfaReport {
+            from: UnixMillis(from * DAY_MS),
+            to: UnixMillis(to * DAY_MS),
+            days: days
+                .into_iter()
+                .map(|(d, counts)| DayCounts { day: UnixMillis(d * DAY_MS), counts })
+                .collect(),
+            by_method: by_method
+                .into_iter()
+                .map(|(method, counts)| MethodCounts { method, counts })
+                .collect(),
+            by_person,
+            totals,
+        })
     }
 
     /// Indexes the events a log written before indexes existed holds, once.

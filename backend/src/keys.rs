@@ -117,6 +117,8 @@ pub(crate) mod tenant_object {
 /// Keys inside the audit log's Durable Object.
 pub(crate) mod audit_object {
     use elevate_shared::domain::audit_query::AuditIndex;
+    use elevate_shared::domain::mfa_report::{ReportMethod, Tally};
+    use elevate_shared::ids::UserId;
     use elevate_shared::time::UnixMillis;
 
     pub const EVENT_PREFIX: &str = "event/";
@@ -130,6 +132,21 @@ pub(crate) mod audit_object {
     pub const INDEXED_TO: &str = "indexed_to";
     /// Events by time, for searches with only a time range.
     pub const TIME_PREFIX: &str = "ix/at/";
+    /// MFA report counters, by UTC day.
+    pub const STAT_PREFIX: &str = "stat/";
+
+    /// Where day `day`'s counters begin.
+    pub fn stat_day(day: u64) -> String {
+        format!("{STAT_PREFIX}{day:06}/")
+    }
+    /// A day's count of `tally` by `method`.
+    pub fn stat_method(day: u64, tally: Tally, method: ReportMethod) -> String {
+        format!("{}m/{}/{}", stat_day(day), tally.as_str(), method.as_str())
+    }
+    /// A day's count of `tally` for one person.
+    pub fn stat_person(day: u64, user: &UserId, tally: Tally) -> String {
+        format!("{}u/{user}/{}", stat_day(day), tally.as_str())
+    }
 
     /// Fixed width, so keys sort as numbers do.
     pub fn event(seq: u64) -> String {

@@ -25,8 +25,11 @@ use elevate_shared::api::auth::{
 use elevate_shared::api::mfa::{TotpEnrolmentStarted, TotpMethodSummary, TypedCode};
 use elevate_shared::api::oath::OathTokenSummary;
 use elevate_shared::api::password::{FraudReported, PendingPrompt};
+use elevate_shared::api::reports::MfaReport;
 use elevate_shared::api::roles::{CreateRole, RoleView};
-use elevate_shared::api::tokens::{ApiTokenCreated, ApiTokenSummary, CreateApiToken, TokenScope};
+use elevate_shared::api::tokens::{
+    ApiTokenCreated, ApiTokenSecret, ApiTokenSummary, CreateApiToken, TokenScope,
+};
 use elevate_shared::api::users::{AccountStatus, BypassSummary, Invitation};
 use elevate_shared::domain::audit::{AuditEvent, ChainAnchor};
 use elevate_shared::domain::audit_query::AuditFilter;
@@ -72,10 +75,13 @@ pub(crate) enum UserCall {
         id: TokenId,
         now: UnixMillis,
     },
-    /// The scopes of a presented token; `unauthenticated` for any token that does not work.
+    /// The scopes of a presented token (redacted in `Debug`); `unauthenticated` for any token
+    /// that does not work, this owner's or not.
     CheckApiToken {
-        id: TokenId,
-        secret: String,
+        token: ApiTokenSecret,
+        now: UnixMillis,
+    },
+    RevokeAllApiTokens {
         now: UnixMillis,
     },
     StartRegistration {
@@ -332,6 +338,11 @@ pub(crate) enum AuditCall {
     Raised {
         limit: usize,
     },
+    /// MFA report counters from day `from` up to day `to`.
+    MfaReport {
+        from: u64,
+        to: u64,
+    },
     /// Events that match `filter`, newest first, from `cursor` on.
     Search {
         filter: AuditFilter,
@@ -346,6 +357,7 @@ pub(crate) enum AuditReply {
     Page { events: Vec<AuditEvent>, head: ChainAnchor },
     Raised(Vec<RaisedAlert>),
     Search(AuditSearchPage),
+    MfaReport(MfaReport),
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -428,8 +440,12 @@ pub(crate) async fn dispatch_user<S: Store, K: Store>(
             UserReply::SessionsEnded(obj.set_disabled(&by, disabled, now).await?)
         }
         UserCall::RevokeApiToken { id, now } => UserReply::ApiToken(obj.revoke_api_token(&id, now).await?),
-        UserCall::CheckApiToken { id, secret, now } => {
-            UserReply::TokenScopes(obj.check_api_token(&id, &secret, now).await?)
+        UserCall::CheckApiToken { token, now } => {
+            let (_, id, secret) = token.parts().ok_or_else(crate::session::unauthenticated)?;
+            UserReply::TokenScopes(obj.check_api_token(&id, secret, now).await?)
+        }
+        UserCall::RevokeAllApiTokens { now } => {
+            UserReply::SessionsEnded(obj.revoke_all_api_tokens(now).await?)
         }
         UserCall::StartRegistration { identity, purpose, now } => {
             let (ceremony_id, options) = obj.start_registration(&identity, purpose, now).await?;
@@ -565,6 +581,7 @@ pub(crate) async fn dispatch_audit<S: OrderedStore>(
             AuditReply::Page { events: log.page(from, limit).await?, head: log.anchor().await? }
         }
         AuditCall::Raised { limit } => AuditReply::Raised(log.raised(limit).await?),
+        AuditCall::MfaReport { from, to } => AuditReply::MfaReport(log.mfa_report(from, to).await?),
         AuditCall::Search { filter, cursor, limit } => {
             AuditReply::Search(log.search(&filter, cursor.as_ref(), limit).await?)
         }
@@ -640,6 +657,8 @@ pub(crate) enum AccessCall {
         by: UserId,
         role: RoleId,
         settings: Box<RoleSettings>,
+        /// False for a change made with an API token: it may not loosen a protection.
+        may_loosen: bool,
         now: UnixMillis,
     },
     Assign {
@@ -769,9 +788,9 @@ pub(crate) async fn dispatch_access<S: Store>(
         AccessCall::CreateRole { by, body, now } => {
             AccessReply::Role(Box::new(obj.create_role(&by, body, now).await?))
         }
-        AccessCall::SetSettings { by, role, settings, now } => {
-            AccessReply::Role(Box::new(obj.set_settings(&by, &role, *settings, now).await?))
-        }
+        AccessCall::SetSettings { by, role, settings, may_loosen, now } => AccessReply::Role(Box::new(
+            obj.set_settings_checked(&by, &role, *settings, may_loosen, now).await?,
+        )),
         AccessCall::Assign { by, admin_mfa, body, now } => {
             AccessReply::Assignment(Box::new(obj.assign(&by, admin_mfa.as_ref(), body, now).await?))
         }

@@ -11,7 +11,8 @@ pub const USAGE: &str = "\
 elevate: administer a running Elevate with an API token
 
   elevate [--url URL] [--token TOKEN] <command>
-  (or ELEVATE_URL and ELEVATE_TOKEN in the environment)
+  (better: ELEVATE_URL and ELEVATE_TOKEN in the environment, so the token stays out of shell
+  history and process lists; https:// only, except to localhost)
 
 Commands:
   users list

@@ -393,3 +393,11 @@ pub async fn update_user(
 ) -> Result<elevate_shared::api::users::UserSummary, ClientError> {
     post(paths::USER_UPDATE, body).await
 }
+
+/// MFA over the UTC days from `from`'s to `to`'s.
+pub async fn mfa_report(
+    from: elevate_shared::time::UnixMillis,
+    to: elevate_shared::time::UnixMillis,
+) -> Result<elevate_shared::api::reports::MfaReport, ClientError> {
+    get(&crate::reports::report_url(from, to, false)).await
+}

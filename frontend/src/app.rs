@@ -2,8 +2,8 @@
 
 use crate::pages::{
     alerts::Alerts, approvals::Approvals, audit::Audit, bootstrap::Bootstrap, enrol::Enrol,
-    my_roles::MyRoles, overview::Overview, roles::Roles, security_info::SecurityInfo, sign_in::SignIn,
-    tokens::Tokens, users::Users,
+    my_roles::MyRoles, overview::Overview, reports::Reports, roles::Roles, security_info::SecurityInfo,
+    sign_in::SignIn, tokens::Tokens, users::Users,
 };
 use crate::routes::Page;
 use crate::session::{Session, SessionState};
@@ -133,6 +133,7 @@ fn Shell() -> impl IntoView {
                     <Route path=StaticSegment(Page::Tokens.segment()) view=Tokens />
                     <Route path=StaticSegment(Page::Alerts.segment()) view=Alerts />
                     <Route path=StaticSegment(Page::Audit.segment()) view=Audit />
+                    <Route path=StaticSegment(Page::Reports.segment()) view=Reports />
                     <Route path=StaticSegment(Page::SecurityInfo.segment()) view=SecurityInfo />
                     <Route path=StaticSegment(Page::SignIn.segment()) view=Overview />
                     <Route path=StaticSegment(Page::Bootstrap.segment()) view=Overview />

@@ -13,6 +13,7 @@ mod browser;
 mod components;
 mod pages;
 mod password;
+mod reports;
 mod requests;
 mod roles;
 mod routes;

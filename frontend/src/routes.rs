@@ -14,6 +14,8 @@ pub enum Page {
     Tokens,
     Alerts,
     Audit,
+    /// MFA reports.
+    Reports,
     SecurityInfo,
     SignIn,
     Bootstrap,
@@ -27,7 +29,7 @@ const CODE_KEY: &str = "code";
 
 impl Page {
     /// The pages in the navigation, in order; [`Page::nav`] leaves out what a person may not use.
-    pub const NAV: [Page; 8] = [
+    pub const NAV: [Page; 9] = [
         Page::Overview,
         Page::MyRoles,
         Page::Approvals,
@@ -35,6 +37,7 @@ impl Page {
         Page::Users,
         Page::Alerts,
         Page::Audit,
+        Page::Reports,
         Page::SecurityInfo,
     ];
 
@@ -45,7 +48,7 @@ impl Page {
 
     /// Pages whose every answer is for administrators; the server refuses everyone else.
     pub const fn admin_only(self) -> bool {
-        matches!(self, Page::Users | Page::Tokens | Page::Alerts)
+        matches!(self, Page::Users | Page::Tokens | Page::Alerts | Page::Reports)
     }
 
     /// The path segment (no leading slash); empty for the overview.
@@ -59,6 +62,7 @@ impl Page {
             Page::Tokens => "hardware-tokens",
             Page::Alerts => "alerts",
             Page::Audit => "audit",
+            Page::Reports => "reports",
             Page::SecurityInfo => "security-info",
             Page::SignIn => "sign-in",
             Page::Bootstrap => "first-run",
@@ -85,6 +89,7 @@ impl Page {
             Page::Tokens => "Hardware tokens",
             Page::Alerts => "Alerts",
             Page::Audit => "Audit",
+            Page::Reports => "MFA reports",
             Page::SecurityInfo => "Security info",
             Page::SignIn => "Sign in",
             Page::Bootstrap => "First-run setup",
@@ -122,7 +127,17 @@ mod tests {
         let names = |admin| Page::nav(admin).map(Page::title).collect::<Vec<_>>();
         assert_eq!(
             names(true),
-            ["Overview", "My roles", "Approvals", "Roles", "Users", "Alerts", "Audit", "Security info"]
+            [
+                "Overview",
+                "My roles",
+                "Approvals",
+                "Roles",
+                "Users",
+                "Alerts",
+                "Audit",
+                "MFA reports",
+                "Security info"
+            ]
         );
         assert_eq!(names(false), ["Overview", "My roles", "Approvals", "Roles", "Audit", "Security info"]);
         assert!(!Page::nav(true).any(|p| p == Page::Enrol || p == Page::SignIn));

@@ -181,6 +181,7 @@ fn every_error_code() -> Vec<ErrorCode> {
         E::TooManyTokens,
         E::AccountDisabled,
         E::LastAdministrator,
+        E::AlreadyEnrolled,
         E::Internal,
     ];
     for code in &all {
@@ -233,6 +234,7 @@ fn every_error_code() -> Vec<ErrorCode> {
             | E::TooManyTokens
             | E::AccountDisabled
             | E::LastAdministrator
+            | E::AlreadyEnrolled
             | E::Internal => {}
         }
     }

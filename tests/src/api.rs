@@ -55,7 +55,14 @@ impl<'s> Api<'s> {
             .and_then(|v| v.split(';').next())
             .filter(|v| !v.is_empty())
             .map(str::to_owned);
-        Answer { status, body: resp.json().await.unwrap_or(Value::Null), session }
+        // JSON as a value; anything else (a CSV download) as a string.
+        let text = resp.text().await.unwrap_or_default();
+        let body = serde_json::from_str(&text).unwrap_or(if text.is_empty() {
+            Value::Null
+        } else {
+            Value::String(text)
+        });
+        Answer { status, body, session }
     }
 
     pub async fn post_at(&self, path: &str, body: &Value, now_ms: Option<u64>) -> Answer {

@@ -238,10 +238,24 @@ impl Portal {
     }
 
     /// How far the page is wider than the viewport, in CSS pixels (0 when nothing overflows).
+    /// How far the page reaches past the viewport's right edge, in CSS pixels: the document's
+    /// own scroll width, and the right edge of every element in the page's main area (content a
+    /// container clips is still too wide for a phone). Elements inside a deliberate sideways
+    /// scroller (`.table-scroll`, the navigation) are left out.
     pub async fn horizontal_overflow(&self) -> Result<i64> {
         let v = self
             .browser
-            .execute("return document.documentElement.scrollWidth - window.innerWidth;", vec![])
+            .execute(
+                "const w = document.documentElement.clientWidth; \
+                 let worst = document.documentElement.scrollWidth - window.innerWidth; \
+                 for (const el of document.querySelectorAll('main *')) { \
+                   if (el.parentElement && el.parentElement.closest('.table-scroll')) continue; \
+                   const r = el.getBoundingClientRect(); \
+                   if (r.width > 0 && r.height > 0) worst = Math.max(worst, Math.ceil(r.right - w)); \
+                 } \
+                 return worst;",
+                vec![],
+            )
             .await?;
         Ok(v.as_i64().unwrap_or(i64::MAX))
     }

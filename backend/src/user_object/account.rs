@@ -68,8 +68,10 @@ fn invitation_invalid() -> AppError {
 }
 
 impl<S: Store, K: Store> UserObject<'_, S, K> {
-    /// Refuses everything that signs in or proves presence while a fraud report's lock holds.
+    /// Refuses everything that signs in or proves presence while the account is disabled or a
+    /// fraud report's lock holds, before any work is done (or a bypass use spent).
     pub(super) async fn ensure_unlocked(&self) -> Result<(), AppError> {
+        self.ensure_enabled().await?;
         match get_json::<AccountLock>(self.store, keys::ACCOUNT_LOCK).await? {
             None => Ok(()),
             Some(_) => Err(AppError::api(
@@ -106,9 +108,9 @@ impl<S: Store, K: Store> UserObject<'_, S, K> {
         if disabled {
             put_json(self.store, keys::ACCOUNT_DISABLED, &Disabled { by: by.clone(), at: now }).await?;
             ended = self.end_sessions_except(None).await?;
-            for token in self.api_tokens().await? {
-                self.revoke_api_token(&token.id, now).await?;
-            }
+            self.revoke_all_api_tokens(now).await?;
+            self.store.delete(keys::INVITATION).await?;
+            self.store.delete(keys::BYPASS).await?;
         } else {
             self.store.delete(keys::ACCOUNT_DISABLED).await?;
         }
@@ -127,7 +129,19 @@ impl<S: Store, K: Store> UserObject<'_, S, K> {
 
     /// Issues a new invitation (voiding any earlier one) and returns its code, which is shown
     /// once and never stored.
+    ///
+    /// Only for an account with no way to sign in yet: for anyone else, an invitation would let
+    /// whoever holds it add a passkey or replace the password, i.e. take the account over.
     pub async fn issue_invitation(&self, by: &UserId, now: UnixMillis) -> Result<Invitation, AppError> {
+        let enrolled = !self.passkeys().await?.is_empty()
+            || !self.totp_methods().await?.is_empty()
+            || self.store.get(keys::PASSWORD).await?.is_some();
+        if enrolled {
+            return Err(AppError::api(
+                ErrorCode::AlreadyEnrolled,
+                "This person has already set up sign-in. To start them over, reset their sign-in methods.",
+            ));
+        }
         let secret = hex::encode(crate::random::bytes::<16>()?);
         let expires_at = now.plus(DurationMs::from_hours(INVITATION_HOURS));
         let stored =
@@ -140,6 +154,7 @@ impl<S: Store, K: Store> UserObject<'_, S, K> {
 
     /// The invitation's expiry if `secret` is its live secret.
     pub async fn check_invitation(&self, secret: &str, now: UnixMillis) -> Result<UnixMillis, AppError> {
+        self.ensure_enabled().await?;
         let Some(stored) = get_json::<StoredInvitation>(self.store, keys::INVITATION).await? else {
             return Err(invitation_invalid());
         };

@@ -49,15 +49,15 @@ impl<S: Store, K: Store> UserObject<'_, S, K> {
     ) -> Result<ApiTokenCreated, AppError> {
         let record = self.check_session(session, now).await?;
         let window = DurationMs::from_mins(TOKEN_CREATION_MFA_WINDOW_MINS);
-        let fresh = record
-            .last_mfa
-            .as_ref()
-            .is_some_and(|m| m.method != MfaMethodKind::Bypass && now.since(m.at) <= window);
+        let fresh = record.last_mfa.as_ref().is_some_and(|m| {
+            m.method == MfaMethodKind::Passkey && m.phishing_resistant && now.since(m.at) <= window
+        });
         if !fresh {
+            // A phished session plus a relayed code must not mint a 90-day credential.
             return Err(AppError::api(
                 ErrorCode::MfaRequired,
                 format!(
-                    "Verify it's you first: creating an API token needs an MFA in the last {TOKEN_CREATION_MFA_WINDOW_MINS} minutes."
+                    "Verify it's you with a passkey first: creating an API token needs a passkey sign-in or tap in the last {TOKEN_CREATION_MFA_WINDOW_MINS} minutes."
                 ),
             ));
         }
@@ -136,6 +136,17 @@ impl<S: Store, K: Store> UserObject<'_, S, K> {
             .await?;
         }
         Ok(stored.summary)
+    }
+
+    /// Revokes every token the owner holds (when they are disabled or lose the administrator
+    /// role: a token must not come back to life with a later promotion).
+    pub async fn revoke_all_api_tokens(&self, now: UnixMillis) -> Result<usize, AppError> {
+        let mut revoked = 0;
+        for token in self.api_tokens().await?.into_iter().filter(|t| t.revoked_at.is_none()) {
+            self.revoke_api_token(&token.id, now).await?;
+            revoked += 1;
+        }
+        Ok(revoked)
     }
 
     /// The scopes of a presented token, if it is this owner's, unrevoked, unexpired and its secret

@@ -11,6 +11,7 @@ pub mod enrol;
 pub mod format;
 pub mod my_roles;
 pub mod overview;
+pub mod reports;
 pub mod roles;
 pub mod security_info;
 pub mod sign_in;

@@ -102,6 +102,9 @@ pub enum ErrorCode {
     AccountDisabled,
     /// The change would leave no enabled administrator.
     LastAdministrator,
+    /// The person has already set up sign-in: an invitation would let its holder add a method to
+    /// their account. Reset their methods instead (audited, and it signs them out).
+    AlreadyEnrolled,
     /// Something on the server failed; details are logged, never sent.
     Internal,
 }
@@ -124,7 +127,9 @@ impl ErrorCode {
             Self::LastSignInMethod => 409,
             Self::MfaLockedOut | Self::AccountLocked => 423,
             Self::InvitationInvalid | Self::PasswordRejected => 400,
-            Self::TokenAssigned | Self::TooManyTokens | Self::LastAdministrator => 409,
+            Self::TokenAssigned | Self::TooManyTokens | Self::LastAdministrator | Self::AlreadyEnrolled => {
+                409
+            }
             Self::AccountDisabled => 403,
             Self::MfaThrottled => 429,
             Self::SettingsInvalid
@@ -205,6 +210,7 @@ impl ErrorCode {
             Self::TooManyTokens => "too_many_tokens",
             Self::AccountDisabled => "account_disabled",
             Self::LastAdministrator => "last_administrator",
+            Self::AlreadyEnrolled => "already_enrolled",
             Self::Internal => "internal",
         }
     }

@@ -19,6 +19,7 @@ pub mod mfa;
 pub mod oath;
 pub mod password;
 pub mod paths;
+pub mod reports;
 pub mod roles;
 pub mod routes;
 pub mod tokens;

@@ -108,3 +108,5 @@ pub const TOKEN_REVOKE: &str = "/api/v1/tokens/revoke";
 /// An administrator changes a person's name, administrator flag or whether the account is
 /// disabled.
 pub const USER_UPDATE: &str = "/api/v1/users/update";
+/// MFA over a period (`from`, `to` in milliseconds; `format=csv` for a download).
+pub const REPORTS_MFA: &str = "/api/v1/reports/mfa";

@@ -149,6 +149,7 @@ pub const ROUTES: &[Route] = &[
     route(Get, paths::AUDIT_VERIFY, Admin),
     route(Get, paths::AUDIT_SEARCH, Admin),
     route(Get, paths::AUDIT_EXPORT, Admin),
+    route(Get, paths::REPORTS_MFA, Admin),
     route(Get, paths::TOKENS, Admin),
     route(Post, paths::TOKEN_CREATE, Admin),
     route(Post, paths::TOKEN_REVOKE, Admin),

@@ -71,7 +71,7 @@ pub fn scope_for(method: HttpMethod, path: &str) -> Option<TokenScope> {
         (Get, paths::USERS | paths::ROLES | paths::ASSIGNMENTS | paths::ALERTS | paths::ALERTS_RAISED) => {
             Some(TokenScope::Read)
         }
-        (Get, paths::OATH_TOKENS) => Some(TokenScope::Read),
+        (Get, paths::OATH_TOKENS | paths::REPORTS_MFA) => Some(TokenScope::Read),
         (Post, paths::USER_CREATE | paths::USER_INVITE | paths::USER_UPDATE) => Some(TokenScope::Users),
         (Post, paths::ROLE_CREATE | paths::ROLE_SETTINGS) => Some(TokenScope::Roles),
         (Post, paths::ASSIGNMENT_CREATE | paths::ASSIGNMENT_REMOVE) => Some(TokenScope::Assignments),

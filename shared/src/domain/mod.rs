@@ -19,6 +19,7 @@
 //! - [`digest`]: request-bound MFA challenges (SHA-256 over a documented byte layout).
 //! - [`audit`]: the event catalogue and the tamper-evident hash chain.
 //! - [`audit_query`]: searching the log, and the indexes that make a search cheap.
+//! - [`mfa_report`]: what each event counts towards in the MFA reports.
 //! - [`alerts`]: security alerts computed from state, with typed fixes.
 
 pub mod alerts;
@@ -30,6 +31,7 @@ pub mod durations;
 pub mod ids;
 pub mod lockout;
 pub mod mfa;
+pub mod mfa_report;
 pub mod oath;
 pub mod policy;
 pub mod request;

@@ -769,7 +769,8 @@ impl ActivationRequest {
                 t.events.push(
                     request_event(self, AuditAction::RoleActivated, Actor::System, now)
                         .detail("since", start.0)
-                        .detail("until", end.0),
+                        .detail("until", end.0)
+                        .detail("mfa", if self.mfa.is_some() { "yes" } else { "none" }),
                 );
                 if now < end {
                     t.request.state = RequestState::Active { since: start, until: end };
@@ -855,9 +856,11 @@ impl Transition {
             self.events.push(event);
             self.request.state = RequestState::Scheduled { start, end };
         } else {
+            // Whether MFA stood behind it, so reports count activations a role let through bare.
             let event = request_event(r, AuditAction::RoleActivated, actor, now)
                 .detail("since", start.0)
-                .detail("until", end.0);
+                .detail("until", end.0)
+                .detail("mfa", if r.mfa.is_some() { "yes" } else { "none" });
             let grant = r.grant(start, end, now);
             self.events.push(event);
             self.effects.push(GrantEffect::Grant(grant));

@@ -229,11 +229,81 @@ impl RoleSettings {
     }
 }
 
+/// The protections `new` loosens compared with `old`, in words; empty when it loosens none.
+/// What a change made without a person's fresh MFA (an API token) may not do. Where "looser"
+/// is not a simple order (the freshness window, assignment limits) any change counts.
+#[must_use]
+pub fn loosened(old: &RoleSettings, new: &RoleSettings) -> Vec<&'static str> {
+    use crate::domain::mfa::AllowedMethods;
+    let mut out = Vec::new();
+    let (o, n) = (&old.activation_mfa, &new.activation_mfa);
+    if o.required && !n.required {
+        out.push("MFA on activation");
+    }
+    if o.authenticators.allowed == AllowedMethods::PhishingResistant
+        && n.authenticators.allowed == AllowedMethods::Any
+    {
+        out.push("phishing-resistant MFA only");
+    }
+    if o.authenticators.user_verification && !n.authenticators.user_verification {
+        out.push("user verification");
+    }
+    if o.authenticators.refuse_synced_passkeys && !n.authenticators.refuse_synced_passkeys {
+        out.push("refusing synced passkeys");
+    }
+    if n.authenticators.min_credential_age < o.authenticators.min_credential_age {
+        out.push("the minimum credential age");
+    }
+    if n.freshness != o.freshness {
+        out.push("the MFA freshness window");
+    }
+    if old.approval.required && (!new.approval.required || new.approval.quorum < old.approval.quorum) {
+        out.push("approval");
+    }
+    if old.justification.required && !new.justification.required {
+        out.push("justification");
+    }
+    if old.ticket.required && !new.ticket.required {
+        out.push("ticket");
+    }
+    if old.mfa_on_direct_active && !new.mfa_on_direct_active {
+        out.push("MFA on direct active assignment");
+    }
+    if new.max_activation.get() > old.max_activation.get() {
+        out.push("the maximum activation");
+    }
+    if new.eligible_assignment != old.eligible_assignment || new.active_assignment != old.active_assignment {
+        out.push("assignment limits");
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
     use crate::domain::durations::MaxActivation;
+
+    #[test]
+    fn loosening_is_named_and_tightening_is_not() {
+        let strict = RoleSettings::default();
+        assert!(loosened(&strict, &strict).is_empty());
+        let mut bare = strict.clone();
+        bare.activation_mfa.required = false;
+        assert_eq!(loosened(&strict, &bare), ["MFA on activation"]);
+        assert!(loosened(&bare, &strict).is_empty(), "requiring MFA again is no loosening");
+        let mut short = strict.clone();
+        short.max_activation = MaxActivation::from_hours(1).unwrap();
+        let mut longer = strict.clone();
+        longer.max_activation = MaxActivation::from_hours(2).unwrap();
+        assert_eq!(loosened(&short, &longer), ["the maximum activation"]);
+        assert!(loosened(&longer, &short).is_empty());
+        let mut phish_proof = strict.clone();
+        phish_proof.activation_mfa.authenticators.allowed =
+            crate::domain::mfa::AllowedMethods::PhishingResistant;
+        assert!(loosened(&strict, &phish_proof).is_empty());
+        assert_eq!(loosened(&phish_proof, &strict), ["phishing-resistant MFA only"]);
+    }
 
     fn user(n: u8) -> UserId {
         UserId::parse(format!("00000000-0000-4000-8000-0000000000{n:02x}")).unwrap()

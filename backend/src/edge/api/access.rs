@@ -59,6 +59,7 @@ pub(crate) async fn set_settings(ctx: &Ctx<'_>, req: &mut Request) -> Result<Res
         by: me.user.id,
         role: body.role,
         settings: Box::new(body.settings),
+        may_loosen: me.via_token.is_none(),
         now: ctx.now,
     };
     match access(ctx, call).await? {

@@ -19,6 +19,7 @@ use elevate_shared::api::auth::{
 };
 use elevate_shared::api::routes::HttpMethod;
 use elevate_shared::api::tokens::{ApiTokenSecret, scope_for};
+use elevate_shared::domain::ids::TokenId;
 use elevate_shared::ids::UserId;
 use worker::{Request, Response};
 
@@ -49,6 +50,14 @@ pub(super) struct Acting {
     /// The MFA the request carries: the session's; a token carries none, so every step that
     /// asks for the administrator's fresh MFA refuses it.
     pub session: SessionRecord,
+    /// The API token acting, if not a session: it may not change who administers Elevate nor
+    /// loosen a role.
+    pub via_token: Option<TokenId>,
+}
+
+/// What an API token may never do, whatever its scopes.
+pub(super) fn not_with_a_token(what: &str) -> AppError {
+    AppError::api(ErrorCode::Forbidden, format!("An API token cannot {what}: sign in to do it yourself."))
 }
 
 /// A request by an administrator: with a session, or — where `shared::api::tokens::scope_for`
@@ -59,9 +68,9 @@ pub(super) async fn admin(ctx: &Ctx<'_>, req: &Request) -> Result<Acting, AppErr
     if http::session_cookie(req).is_none()
         && let Some(token) = http::bearer_token(req)?
     {
-        let user = token_owner(ctx, req, &token).await?;
+        let (user, id) = token_owner(ctx, req, &token).await?;
         return if user.is_admin {
-            Ok(Acting { user, session: SessionRecord::new(ctx.now, None) })
+            Ok(Acting { user, session: SessionRecord::new(ctx.now, None), via_token: Some(id) })
         } else {
             Err(forbidden())
         };
@@ -70,13 +79,17 @@ pub(super) async fn admin(ctx: &Ctx<'_>, req: &Request) -> Result<Acting, AppErr
     if !signed_in.user.is_admin {
         return Err(forbidden());
     }
-    Ok(Acting { user: signed_in.user, session: signed_in.session })
+    Ok(Acting { user: signed_in.user, session: signed_in.session, via_token: None })
 }
 
 /// The owner of a presented API token, if the token works and holds the scope this endpoint
 /// needs.
-async fn token_owner(ctx: &Ctx<'_>, req: &Request, token: &ApiTokenSecret) -> Result<UserRecord, AppError> {
-    let (owner, id, secret) = token.parts().ok_or_else(session::unauthenticated)?;
+async fn token_owner(
+    ctx: &Ctx<'_>,
+    req: &Request,
+    token: &ApiTokenSecret,
+) -> Result<(UserRecord, TokenId), AppError> {
+    let (owner, id, _) = token.parts().ok_or_else(session::unauthenticated)?;
     let method = match req.method() {
         worker::Method::Get => Some(HttpMethod::Get),
         worker::Method::Post => Some(HttpMethod::Post),
@@ -85,7 +98,7 @@ async fn token_owner(ctx: &Ctx<'_>, req: &Request, token: &ApiTokenSecret) -> Re
     let needed = method.and_then(|m| scope_for(m, &req.path())).ok_or_else(|| {
         AppError::api(ErrorCode::Forbidden, "API tokens cannot do this: it needs a person, signed in.")
     })?;
-    let call = UserCall::CheckApiToken { id, secret: secret.to_owned(), now: ctx.now };
+    let call = UserCall::CheckApiToken { token: token.clone(), now: ctx.now };
     let scopes = match stubs::user(ctx.env, &owner, call).await? {
         UserReply::TokenScopes(s) => s,
         other => return Err(unexpected(&other)),
@@ -98,7 +111,7 @@ async fn token_owner(ctx: &Ctx<'_>, req: &Request, token: &ApiTokenSecret) -> Re
     }
     let kv = directory(ctx)?;
     let user = Directory { kv: &kv }.user(&owner).await?.ok_or_else(session::unauthenticated)?;
-    Ok(user)
+    Ok((user, id))
 }
 
 pub(super) fn directory(ctx: &Ctx<'_>) -> Result<Kv, AppError> {

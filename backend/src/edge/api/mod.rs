@@ -12,6 +12,7 @@ mod health;
 mod mfa;
 mod oath;
 mod password;
+mod reports;
 mod tokens;
 mod users;
 
@@ -130,6 +131,7 @@ async fn route(ctx: &Ctx<'_>, req: &mut Request) -> Result<Response, AppError> {
         (Method::Get, paths::AUDIT) => audit::list(ctx, req).await,
         (Method::Get, paths::AUDIT_VERIFY) => audit::verify(ctx, req).await,
         (Method::Get, paths::AUDIT_SEARCH) => audit::search(ctx, req).await,
+        (Method::Get, paths::REPORTS_MFA) => reports::mfa(ctx, req).await,
         (Method::Get, paths::TOKENS) => tokens::list(ctx, req).await,
         (Method::Post, paths::TOKEN_CREATE) => tokens::create(ctx, req).await,
         (Method::Post, paths::TOKEN_REVOKE) => tokens::revoke(ctx, req).await,

@@ -3,7 +3,7 @@
 //! state with their fixes and dismissals.
 
 use super::Ctx;
-use super::auth::{admin, directory};
+use super::auth::{admin, directory, not_with_a_token};
 use crate::directory::{Directory, UserRecord};
 use crate::edge::{http, stubs};
 use crate::error::AppError;
@@ -65,6 +65,9 @@ pub(crate) async fn list(ctx: &Ctx<'_>, req: &mut Request) -> Result<Response, A
 pub(crate) async fn create(ctx: &Ctx<'_>, req: &mut Request) -> Result<Response, AppError> {
     let me = admin(ctx, req).await?;
     let body: CreateUser = http::read_json(req).await?;
+    if body.is_admin && me.via_token.is_some() {
+        return Err(not_with_a_token("create an administrator"));
+    }
     let kv = directory(ctx)?;
     let user = UserRecord {
         id: crate::random::user_id()?,
@@ -272,7 +275,15 @@ pub(crate) async fn update(ctx: &Ctx<'_>, req: &mut Request) -> Result<Response,
             enabled_admins += 1;
         }
     }
+    // Who administers Elevate changes only by a person's hand: a token neither promotes, demotes
+    // nor disables an administrator.
+    let admin_change =
+        body.is_admin.is_some_and(|a| a != record.is_admin) || (record.is_admin && body.disabled.is_some());
+    if admin_change && me.via_token.is_some() {
+        return Err(not_with_a_token("change an administrator's role or account"));
+    }
     body.check(&me.user.id, &current, enabled_admins)?;
+    let demoted = record.is_admin && body.is_admin == Some(false);
 
     let mut changes = Vec::new();
     if let Some(name) = body.display_name.filter(|n| *n != record.display_name) {
@@ -295,6 +306,13 @@ pub(crate) async fn update(ctx: &Ctx<'_>, req: &mut Request) -> Result<Response,
             |d, (k, v)| d.detail(k, v),
         );
         stubs::append_event(ctx.env, draft).await?;
+    }
+    if demoted {
+        // Their tokens must not come back to life with a later promotion.
+        match stubs::user(ctx.env, &record.id, UserCall::RevokeAllApiTokens { now: ctx.now }).await? {
+            UserReply::SessionsEnded(_) => {}
+            other => return Err(unexpected(&other)),
+        }
     }
     if let Some(disabled) = body.disabled {
         let call = UserCall::SetDisabled { by: me.user.id.clone(), disabled, now: ctx.now };
