@@ -15,7 +15,7 @@ use crate::storage::{Store, get_json, put_json};
 use elevate_shared::api::ErrorCode;
 use elevate_shared::api::assignments::{ActiveRole, CreateAssignment, EligibleRole, MyRoles};
 use elevate_shared::api::domain_errors::DomainError;
-use elevate_shared::api::roles::{CreateRole, RoleView};
+use elevate_shared::api::roles::{CreateRole, RoleView, UpdateRole};
 use elevate_shared::domain::alerts::{Dismissal, dismiss, split_dismissed};
 use elevate_shared::domain::assignment::{
     AssignmentKind, AssignmentOrigin, DirectAssignment, assign_directly, removal_event,
@@ -235,6 +235,80 @@ impl<S: Store> AccessObject<'_, S> {
         .detail("scope", &role.scope);
         crate::audit_log::record(self.store, event).await?;
         Ok(RoleView { role, settings, eligible_count: 0, active_count: 0 })
+    }
+
+    /// Renames a role, changes its description or privileged flag. Without a person's fresh MFA
+    /// (`may_loosen` false: an API token) a role cannot stop being privileged, which would take
+    /// it out of the alerts that watch privileged roles.
+    pub async fn update_role(
+        &self,
+        by: &UserId,
+        body: UpdateRole,
+        may_loosen: bool,
+        now: UnixMillis,
+    ) -> Result<RoleView, AppError> {
+        let mut stored = self.role(&body.role).await?;
+        if !may_loosen && stored.role.privileged && body.privileged == Some(false) {
+            return Err(AppError::api(
+                ErrorCode::Forbidden,
+                "An API token cannot make a role unprivileged: sign in and change it yourself.",
+            ));
+        }
+        let mut event = elevate_shared::domain::audit::AuditDraft::new(
+            elevate_shared::domain::audit::AuditAction::RoleUpdated,
+            Actor::User(by.clone()),
+            elevate_shared::domain::audit::Target::Role(body.role.clone()),
+            now,
+        );
+        let mut changed = false;
+        if let Some(name) = body.name.filter(|n| *n != stored.role.name) {
+            event = event.detail("name", name.as_str()).detail("was", stored.role.name.as_str());
+            stored.role.name = name;
+            changed = true;
+        }
+        if let Some(d) = body.description.filter(|d| Some(d) != stored.role.description.as_ref()) {
+            event = event.detail("description", d.as_str());
+            stored.role.description = Some(d);
+            changed = true;
+        }
+        if let Some(p) = body.privileged.filter(|p| *p != stored.role.privileged) {
+            event = event.detail("privileged", p);
+            stored.role.privileged = p;
+            changed = true;
+        }
+        if changed {
+            put_json(self.store, &keys::role(&body.role), &stored).await?;
+            crate::audit_log::record(self.store, event).await?;
+        }
+        let views = self.role_views(now).await?;
+        views.into_iter().find(|v| v.role.id == body.role).ok_or_else(no_such_role)
+    }
+
+    /// Deletes a role nobody holds, is eligible for (now or later) or has a request open for;
+    /// otherwise `role_in_use`, naming what is left, and nothing changes.
+    pub async fn delete_role(&self, by: &UserId, id: &RoleId, now: UnixMillis) -> Result<(), AppError> {
+        let stored = self.role(id).await?;
+        let assignments = self.role_assignments(id, now).await?.len();
+        let open =
+            self.requests(now).await?.iter().filter(|r| &r.role == id && !r.state.is_terminal()).count();
+        if assignments > 0 || open > 0 {
+            return Err(AppError::api(
+                ErrorCode::RoleInUse,
+                format!(
+                    "{} still has {assignments} assignment(s) and {open} open request(s): remove them first.",
+                    stored.role.name
+                ),
+            ));
+        }
+        self.store.delete(&keys::role(id)).await?;
+        let event = elevate_shared::domain::audit::AuditDraft::new(
+            elevate_shared::domain::audit::AuditAction::RoleDeleted,
+            Actor::User(by.clone()),
+            elevate_shared::domain::audit::Target::Role(id.clone()),
+            now,
+        )
+        .detail("name", stored.role.name.as_str());
+        crate::audit_log::record(self.store, event).await
     }
 
     /// Replaces a role's settings; invalid settings change nothing. Requests in flight keep the

@@ -3,6 +3,7 @@
 //! the scheduled tidy records what reads already enforce.
 
 use super::*;
+
 use crate::storage::MemoryStore;
 use elevate_shared::domain::audit::AuditAction;
 use elevate_shared::domain::digest::Verdict;
@@ -288,4 +289,34 @@ fn refused_dismissals_change_nothing() {
     assert_eq!(f.actions(), before, "nothing audited");
     let now = block_on(access.alerts(&people, T0)).unwrap();
     assert!(lax_alert(&now).is_some() && now.dismissed.is_empty());
+}
+
+#[test]
+fn a_role_is_deleted_only_once_nothing_rests_on_it_and_renamed_with_its_history() {
+    let f = Fixture::new();
+    let (role, eligibility) = f.role_with_eligible(&[]);
+    let access = f.access();
+    let in_use = block_on(access.delete_role(&uid(1), &role, T0)).unwrap_err();
+    assert_eq!(in_use.to_wire().code, ErrorCode::RoleInUse);
+    assert!(block_on(access.role(&role)).is_ok(), "nothing changed");
+
+    let rename = UpdateRole {
+        role: role.clone(),
+        name: Some(RoleName::parse("Operations").unwrap()),
+        description: None,
+        privileged: Some(false),
+    };
+    // Without a person's MFA (a token), a role cannot stop being privileged.
+    let refused = block_on(access.update_role(&uid(1), rename.clone(), false, T0)).unwrap_err();
+    assert_eq!(refused.to_wire().code, ErrorCode::Forbidden);
+    let view = block_on(access.update_role(&uid(1), rename, true, T0)).unwrap();
+    assert_eq!((view.role.name.as_str(), view.role.privileged), ("Operations", false));
+
+    block_on(access.remove_assignment(&uid(1), &eligibility, None, T0)).unwrap();
+    block_on(access.delete_role(&uid(1), &role, T0)).unwrap();
+    assert!(block_on(access.role(&role)).is_err());
+    let actions = f.actions();
+    assert!(actions.contains(&AuditAction::RoleUpdated) && actions.contains(&AuditAction::RoleDeleted));
+    // The person's own views still load without the role.
+    assert!(block_on(access.my_roles(&person(2), None, T0)).unwrap().eligible.is_empty());
 }

@@ -26,7 +26,7 @@ use elevate_shared::api::mfa::{TotpEnrolmentStarted, TotpMethodSummary, TypedCod
 use elevate_shared::api::oath::OathTokenSummary;
 use elevate_shared::api::password::{FraudReported, PendingPrompt};
 use elevate_shared::api::reports::MfaReport;
-use elevate_shared::api::roles::{CreateRole, RoleView};
+use elevate_shared::api::roles::{CreateRole, RoleView, UpdateRole};
 use elevate_shared::api::tokens::{
     ApiTokenCreated, ApiTokenSecret, ApiTokenSummary, CreateApiToken, TokenScope,
 };
@@ -653,6 +653,17 @@ pub(crate) enum AccessCall {
         body: CreateRole,
         now: UnixMillis,
     },
+    UpdateRole {
+        by: UserId,
+        body: UpdateRole,
+        may_loosen: bool,
+        now: UnixMillis,
+    },
+    DeleteRole {
+        by: UserId,
+        role: RoleId,
+        now: UnixMillis,
+    },
     SetSettings {
         by: UserId,
         role: RoleId,
@@ -787,6 +798,13 @@ pub(crate) async fn dispatch_access<S: Store>(
         }
         AccessCall::CreateRole { by, body, now } => {
             AccessReply::Role(Box::new(obj.create_role(&by, body, now).await?))
+        }
+        AccessCall::UpdateRole { by, body, may_loosen, now } => {
+            AccessReply::Role(Box::new(obj.update_role(&by, body, may_loosen, now).await?))
+        }
+        AccessCall::DeleteRole { by, role, now } => {
+            obj.delete_role(&by, &role, now).await?;
+            AccessReply::Done
         }
         AccessCall::SetSettings { by, role, settings, may_loosen, now } => AccessReply::Role(Box::new(
             obj.set_settings_checked(&by, &role, *settings, may_loosen, now).await?,

@@ -401,3 +401,17 @@ pub async fn mfa_report(
 ) -> Result<elevate_shared::api::reports::MfaReport, ClientError> {
     get(&crate::reports::report_url(from, to, false)).await
 }
+
+/// A role's name, description or privileged flag.
+pub async fn update_role(
+    body: &elevate_shared::api::roles::UpdateRole,
+) -> Result<elevate_shared::api::roles::RoleView, ClientError> {
+    post(paths::ROLE_UPDATE, body).await
+}
+
+/// Deletes a role nothing rests on.
+pub async fn delete_role(
+    body: &elevate_shared::api::roles::DeleteRole,
+) -> Result<elevate_shared::api::roles::RoleDeleted, ClientError> {
+    post(paths::ROLE_DELETE, body).await
+}

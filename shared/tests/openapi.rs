@@ -182,6 +182,7 @@ fn every_error_code() -> Vec<ErrorCode> {
         E::AccountDisabled,
         E::LastAdministrator,
         E::AlreadyEnrolled,
+        E::RoleInUse,
         E::Internal,
     ];
     for code in &all {
@@ -235,6 +236,7 @@ fn every_error_code() -> Vec<ErrorCode> {
             | E::AccountDisabled
             | E::LastAdministrator
             | E::AlreadyEnrolled
+            | E::RoleInUse
             | E::Internal => {}
         }
     }
@@ -311,6 +313,8 @@ fn request_body(method: HttpMethod, path: &str) -> Option<(&'static str, Decode)
         paths::OATH_ASSIGN => body::<oath::AssignOathToken>(),
         paths::ROLE_CREATE => body::<roles::CreateRole>(),
         paths::ROLE_SETTINGS => body::<roles::UpdateRoleSettings>(),
+        paths::ROLE_UPDATE => body::<roles::UpdateRole>(),
+        paths::ROLE_DELETE => body::<roles::DeleteRole>(),
         paths::ASSIGNMENT_CREATE => body::<assignments::CreateAssignment>(),
         paths::ASSIGNMENT_REMOVE => body::<assignments::RemoveAssignment>(),
         paths::ACTIVATION_PREVIEW => body::<activation::PreviewActivation>(),

@@ -5,7 +5,7 @@
 use elevate_e2e::api::Api;
 use elevate_e2e::browser::{Portal, WAIT};
 use elevate_e2e::stack::Stack;
-use serde_json::json;
+use serde_json::{Value, json};
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
 
@@ -67,5 +67,35 @@ async fn an_administrator_edits_settings_and_assigns_a_member_from_the_role_blad
     portal.screenshot("role-members-390px").await?;
     let members = admin.get("/api/v1/assignments?role=db-reader").await;
     assert_eq!(members.body["assignments"][0]["principal"], json!(bob_id), "{}", members.body);
+
+    // Details: a new name is saved; deleting is refused while Bob is eligible, and nothing goes.
+    portal.click("#tab-details").await?;
+    portal.replace("#role-name", "Database reader (prod)").await?;
+    portal.click("#role-details-save").await?;
+    portal.expect_text("#role-details-status", "Saved").await?;
+    portal.expect_text("#role-blade-heading", "Database reader (prod)").await?;
+    portal.click("#role-delete").await?;
+    portal.click("#role-delete-confirm").await?;
+    portal.expect_text("#role-details-status", "still has 1 assignment").await?;
+    assert!(portal.horizontal_overflow().await? <= 0, "the Details tab overflows at 390 px");
+    portal.screenshot("role-details-390px").await?;
+    assert_eq!(admin.get("/api/v1/roles").await.body["roles"].as_array().map(Vec::len), Some(1));
+    // A role nothing rests on goes, and the blade closes.
+    let scratch = admin
+        .post(
+            "/api/v1/roles/create",
+            &json!({ "id": "scratch", "name": "Scratch", "privileged": false, "scope": "/" }),
+        )
+        .await;
+    assert_eq!(scratch.status, 201, "{}", scratch.body);
+    portal.browser.goto(&format!("{}/roles", portal.base_url)).await?;
+    portal.click("#open-role-scratch").await?;
+    portal.click("#tab-details").await?;
+    portal.click("#role-delete").await?;
+    portal.click("#role-delete-confirm").await?;
+    portal.browser.wait_for_gone("#role-blade", WAIT).await?;
+    let left: Vec<Value> =
+        admin.get("/api/v1/roles").await.body["roles"].as_array().cloned().unwrap_or_default();
+    assert_eq!(left.iter().map(|r| r["role"]["id"].clone()).collect::<Vec<_>>(), [json!("db-reader")]);
     Ok(())
 }

@@ -12,6 +12,7 @@ pub mod format;
 pub mod my_roles;
 pub mod overview;
 pub mod reports;
+pub mod role_details;
 pub mod roles;
 pub mod security_info;
 pub mod sign_in;

@@ -254,6 +254,7 @@ fn CreateRoleForm(roles: RwSignal<Vec<RoleView>>, open: Callback<RoleId>) -> imp
 enum Tab {
     Members,
     Settings,
+    Details,
 }
 
 /// One role's blade: its name and scope, and the Members and Settings tabs.
@@ -297,12 +298,16 @@ fn RoleBlade(
             <div class="tabs" role="tablist" aria-label="Role">
                 {tab_button(Tab::Members, "tab-members", "panel-members", "Members")}
                 {tab_button(Tab::Settings, "tab-settings", "panel-settings", "Settings")}
+                {tab_button(Tab::Details, "tab-details", "panel-details", "Details")}
             </div>
             <div role="tabpanel" id="panel-members" aria-labelledby="tab-members" hidden=move || tab.get() != Tab::Members>
                 <Members id=id.clone() view_of=view_of users=users reload=reload />
             </div>
             <div role="tabpanel" id="panel-settings" aria-labelledby="tab-settings" hidden=move || tab.get() != Tab::Settings>
                 <SettingsTab view_of=view_of roles=roles users=users />
+            </div>
+            <div role="tabpanel" id="panel-details" aria-labelledby="tab-details" hidden=move || tab.get() != Tab::Details>
+                <super::role_details::RoleDetails view_of=view_of reload=reload close=close />
             </div>
         </section>
     }

@@ -105,6 +105,8 @@ pub enum ErrorCode {
     /// The person has already set up sign-in: an invitation would let its holder add a method to
     /// their account. Reset their methods instead (audited, and it signs them out).
     AlreadyEnrolled,
+    /// The role still has assignments or open requests: remove them first.
+    RoleInUse,
     /// Something on the server failed; details are logged, never sent.
     Internal,
 }
@@ -127,9 +129,11 @@ impl ErrorCode {
             Self::LastSignInMethod => 409,
             Self::MfaLockedOut | Self::AccountLocked => 423,
             Self::InvitationInvalid | Self::PasswordRejected => 400,
-            Self::TokenAssigned | Self::TooManyTokens | Self::LastAdministrator | Self::AlreadyEnrolled => {
-                409
-            }
+            Self::TokenAssigned
+            | Self::TooManyTokens
+            | Self::LastAdministrator
+            | Self::AlreadyEnrolled
+            | Self::RoleInUse => 409,
             Self::AccountDisabled => 403,
             Self::MfaThrottled => 429,
             Self::SettingsInvalid
@@ -211,6 +215,7 @@ impl ErrorCode {
             Self::AccountDisabled => "account_disabled",
             Self::LastAdministrator => "last_administrator",
             Self::AlreadyEnrolled => "already_enrolled",
+            Self::RoleInUse => "role_in_use",
             Self::Internal => "internal",
         }
     }
@@ -263,6 +268,11 @@ mod tests {
             ErrorCode::InvitationInvalid,
             ErrorCode::PasswordRejected,
             ErrorCode::AccountLocked,
+            ErrorCode::TooManyTokens,
+            ErrorCode::AccountDisabled,
+            ErrorCode::LastAdministrator,
+            ErrorCode::AlreadyEnrolled,
+            ErrorCode::RoleInUse,
             ErrorCode::Internal,
         ] {
             let json = serde_json::to_string(&code).unwrap();

@@ -110,3 +110,5 @@ pub const TOKEN_REVOKE: &str = "/api/v1/tokens/revoke";
 pub const USER_UPDATE: &str = "/api/v1/users/update";
 /// MFA over a period (`from`, `to` in milliseconds; `format=csv` for a download).
 pub const REPORTS_MFA: &str = "/api/v1/reports/mfa";
+pub const ROLE_UPDATE: &str = "/api/v1/roles/update";
+pub const ROLE_DELETE: &str = "/api/v1/roles/delete";

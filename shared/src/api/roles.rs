@@ -37,20 +37,35 @@ pub struct CreateRole {
     pub settings: Option<RoleSettings>,
 }
 
-/// `PUT /api/v1/roles/{id}`: replaces the role's name, description and privileged flag. The id
-/// and scope never change (assignments refer to them).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct UpdateRole {
-    pub name: RoleName,
-    #[serde(default)]
-    pub description: Option<Description>,
-    pub privileged: bool,
-}
-
 /// `POST /api/v1/roles/settings`: replaces the settings; the backend validates them with
 /// [`RoleSettings::validate`] and answers `settings_invalid` with every violation in the message.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UpdateRoleSettings {
     pub role: RoleId,
     pub settings: RoleSettings,
+}
+
+/// `POST /api/v1/roles/update`: a role's name, description or privileged flag; fields left out
+/// stay. The id and scope never change (assignments and the audit trail name them).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UpdateRole {
+    pub role: RoleId,
+    #[serde(default)]
+    pub name: Option<RoleName>,
+    #[serde(default)]
+    pub description: Option<Description>,
+    #[serde(default)]
+    pub privileged: Option<bool>,
+}
+
+/// `POST /api/v1/roles/delete`: only a role nobody holds, is eligible for or is asking for.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeleteRole {
+    pub role: RoleId,
+}
+
+/// The answer to deleting a role.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoleDeleted {
+    pub role: RoleId,
 }

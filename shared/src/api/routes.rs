@@ -128,6 +128,8 @@ pub const ROUTES: &[Route] = &[
     route(Get, paths::ROLES, Admin),
     route(Post, paths::ROLE_CREATE, Admin),
     route(Post, paths::ROLE_SETTINGS, Admin),
+    route(Post, paths::ROLE_UPDATE, Admin),
+    route(Post, paths::ROLE_DELETE, Admin),
     route(Get, paths::ASSIGNMENTS, Admin),
     route(Post, paths::ASSIGNMENT_CREATE, Admin),
     route(Post, paths::ASSIGNMENT_REMOVE, Admin),

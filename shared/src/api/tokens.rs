@@ -73,7 +73,7 @@ pub fn scope_for(method: HttpMethod, path: &str) -> Option<TokenScope> {
         }
         (Get, paths::OATH_TOKENS | paths::REPORTS_MFA) => Some(TokenScope::Read),
         (Post, paths::USER_CREATE | paths::USER_INVITE | paths::USER_UPDATE) => Some(TokenScope::Users),
-        (Post, paths::ROLE_CREATE | paths::ROLE_SETTINGS) => Some(TokenScope::Roles),
+        (Post, paths::ROLE_CREATE | paths::ROLE_SETTINGS | paths::ROLE_UPDATE) => Some(TokenScope::Roles),
         (Post, paths::ASSIGNMENT_CREATE | paths::ASSIGNMENT_REMOVE) => Some(TokenScope::Assignments),
         (Get, paths::AUDIT | paths::AUDIT_VERIFY | paths::AUDIT_SEARCH | paths::AUDIT_EXPORT) => {
             Some(TokenScope::Audit)

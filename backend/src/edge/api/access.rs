@@ -51,6 +51,29 @@ pub(crate) async fn create_role(ctx: &Ctx<'_>, req: &mut Request) -> Result<Resp
     }
 }
 
+/// `POST /api/v1/roles/update`: name, description, privileged flag.
+pub(crate) async fn update_role(ctx: &Ctx<'_>, req: &mut Request) -> Result<Response, AppError> {
+    let me = admin(ctx, req).await?;
+    let body: elevate_shared::api::roles::UpdateRole = http::read_json(req).await?;
+    let call =
+        AccessCall::UpdateRole { by: me.user.id, body, may_loosen: me.via_token.is_none(), now: ctx.now };
+    match access(ctx, call).await? {
+        AccessReply::Role(view) => http::json(200, &view),
+        other => Err(unexpected(&other)),
+    }
+}
+
+/// `POST /api/v1/roles/delete`: only a role nothing rests on; never with an API token.
+pub(crate) async fn delete_role(ctx: &Ctx<'_>, req: &mut Request) -> Result<Response, AppError> {
+    let me = admin(ctx, req).await?;
+    let body: elevate_shared::api::roles::DeleteRole = http::read_json(req).await?;
+    let call = AccessCall::DeleteRole { by: me.user.id, role: body.role.clone(), now: ctx.now };
+    match access(ctx, call).await? {
+        AccessReply::Done => http::json(200, &elevate_shared::api::roles::RoleDeleted { role: body.role }),
+        other => Err(unexpected(&other)),
+    }
+}
+
 /// `POST /api/v1/roles/settings`
 pub(crate) async fn set_settings(ctx: &Ctx<'_>, req: &mut Request) -> Result<Response, AppError> {
     let me = admin(ctx, req).await?;

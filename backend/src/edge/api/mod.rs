@@ -111,6 +111,8 @@ async fn route(ctx: &Ctx<'_>, req: &mut Request) -> Result<Response, AppError> {
         (Method::Get, paths::ROLES) => access::roles(ctx, req).await,
         (Method::Post, paths::ROLE_CREATE) => access::create_role(ctx, req).await,
         (Method::Post, paths::ROLE_SETTINGS) => access::set_settings(ctx, req).await,
+        (Method::Post, paths::ROLE_UPDATE) => access::update_role(ctx, req).await,
+        (Method::Post, paths::ROLE_DELETE) => access::delete_role(ctx, req).await,
         (Method::Get, paths::ASSIGNMENTS) => access::assignments(ctx, req).await,
         (Method::Post, paths::ASSIGNMENT_CREATE) => access::assign(ctx, req).await,
         (Method::Post, paths::ASSIGNMENT_REMOVE) => access::remove(ctx, req).await,
