@@ -66,6 +66,19 @@ pub(crate) fn error(e: &AppError) -> worker::Result<Response> {
     Ok(with_api_headers(Response::from_json(&ErrorBody { error: wire })?.with_status(status)))
 }
 
+/// The value of query parameter `name`, decoded, if the URL has one.
+pub(crate) fn query(url: &worker::Url, name: &str) -> Option<String> {
+    url.query_pairs().find(|(k, _)| k == name).map(|(_, v)| v.into_owned())
+}
+
+/// A query value read as a whole number; `bad_request` naming the parameter otherwise.
+pub(crate) fn whole_number(name: &str, value: Option<String>) -> Result<Option<u64>, AppError> {
+    value
+        .map(|v| v.parse::<u64>())
+        .transpose()
+        .map_err(|_| AppError::api(ErrorCode::BadRequest, format!("`{name}` must be a whole number.")))
+}
+
 /// A file the browser saves rather than shows: `body` chunks as they come, under `filename`.
 pub(crate) fn download(resp: Response, content_type: &str, filename: &str) -> Result<Response, AppError> {
     let mut resp = with_api_headers(resp);

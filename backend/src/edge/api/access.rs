@@ -29,10 +29,7 @@ pub(crate) async fn roles(ctx: &Ctx<'_>, req: &mut Request) -> Result<Response, 
 pub(crate) async fn assignments(ctx: &Ctx<'_>, req: &mut Request) -> Result<Response, AppError> {
     admin(ctx, req).await?;
     let url = req.url()?;
-    let role = url
-        .query_pairs()
-        .find(|(k, _)| k == "role")
-        .map(|(_, v)| v.into_owned())
+    let role = http::query(&url, "role")
         .ok_or_else(|| AppError::api(ErrorCode::BadRequest, "Name the role: ?role=<role id>."))?;
     let role = RoleId::parse(role)?;
     match access(ctx, AccessCall::RoleAssignments { role, now: ctx.now }).await? {

@@ -2,7 +2,8 @@
 
 use super::Ctx;
 use super::auth::admin;
-use crate::edge::{http, stubs};
+use crate::edge::http::{self, query};
+use crate::edge::stubs;
 use crate::error::AppError;
 use crate::rpc::{AuditCall, AuditReply, unexpected};
 use elevate_shared::api::ErrorCode;
@@ -22,15 +23,8 @@ const MAX_SEARCH_PAGE: usize = 200;
 /// the worker's memory flat however large the export.
 const EXPORT_PAGE: usize = 1_000;
 
-fn query(url: &Url, name: &str) -> Option<String> {
-    url.query_pairs().find(|(k, _)| k == name).map(|(_, v)| v.into_owned())
-}
-
 fn number(url: &Url, name: &str) -> Result<Option<u64>, AppError> {
-    query(url, name)
-        .map(|v| v.parse::<u64>())
-        .transpose()
-        .map_err(|_| AppError::api(ErrorCode::BadRequest, format!("`{name}` must be a whole number.")))
+    http::whole_number(name, query(url, name))
 }
 
 fn filter(url: &Url) -> Result<AuditFilter, AppError> {

@@ -16,16 +16,9 @@ use worker::{Request, Response};
 pub(crate) async fn mfa(ctx: &Ctx<'_>, req: &Request) -> Result<Response, AppError> {
     admin(ctx, req).await?;
     let url = req.url()?;
-    let query = |name: &str| url.query_pairs().find(|(k, _)| k == name).map(|(_, v)| v.into_owned());
+    // Milliseconds since the epoch; an empty value is the default.
     let instant = |name: &str| -> Result<Option<UnixMillis>, AppError> {
-        query(name).filter(|v| !v.is_empty()).map(|v| v.parse::<u64>().map(UnixMillis)).transpose().map_err(
-            |_| {
-                AppError::api(
-                    ErrorCode::BadRequest,
-                    format!("`{name}` must be milliseconds since the epoch."),
-                )
-            },
-        )
+        Ok(http::whole_number(name, http::query(&url, name).filter(|v| !v.is_empty()))?.map(UnixMillis))
     };
     let (from_at, to_at) = (instant("from")?, instant("to")?.unwrap_or(ctx.now));
     let to = day_of(to_at) + 1;
@@ -40,7 +33,7 @@ pub(crate) async fn mfa(ctx: &Ctx<'_>, req: &Request) -> Result<Response, AppErr
         AuditReply::MfaReport(r) => r,
         other => return Err(unexpected(&other)),
     };
-    match query("format").as_deref() {
+    match http::query(&url, "format").as_deref() {
         None | Some("json") => http::json(200, &report),
         Some("csv") => {
             let filename =

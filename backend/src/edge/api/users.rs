@@ -85,14 +85,7 @@ pub(crate) async fn create(ctx: &Ctx<'_>, req: &mut Request) -> Result<Response,
     )
     .detail("username", user.username.as_str())
     .detail("is_admin", user.is_admin);
-    stubs::audit(
-        ctx.env,
-        AuditCall::Append(vec![crate::audit_log::Entry {
-            id: hex::encode(crate::random::bytes::<16>()?),
-            draft,
-        }]),
-    )
-    .await?;
+    stubs::append_event(ctx.env, draft).await?;
     let invitation =
         match stubs::user(ctx.env, &user.id, UserCall::IssueInvitation { by: me.user.id, now: ctx.now })
             .await?
