@@ -272,7 +272,8 @@ pub(crate) enum UserReply {
     ApiTokens(Vec<ApiTokenSummary>),
     ApiToken(ApiTokenSummary),
     TokenScopes(Vec<TokenScope>),
-    SessionsEnded(usize),
+    /// How many the call ended or revoked (sessions when disabling, tokens when revoking all).
+    Count(usize),
     RegistrationStarted { ceremony_id: CeremonyId, options: Box<CreationChallengeResponse> },
     Registered { passkey: PasskeySummary, purpose: Purpose },
     AuthenticationStarted { ceremony_id: CeremonyId, options: Box<RequestChallengeResponse> },
@@ -437,7 +438,7 @@ pub(crate) async fn dispatch_user<S: Store, K: Store>(
         }
         UserCall::ApiTokens => UserReply::ApiTokens(obj.api_tokens().await?),
         UserCall::SetDisabled { by, disabled, now } => {
-            UserReply::SessionsEnded(obj.set_disabled(&by, disabled, now).await?)
+            UserReply::Count(obj.set_disabled(&by, disabled, now).await?)
         }
         UserCall::RevokeApiToken { id, now } => UserReply::ApiToken(obj.revoke_api_token(&id, now).await?),
         UserCall::CheckApiToken { token, now } => {
@@ -445,7 +446,7 @@ pub(crate) async fn dispatch_user<S: Store, K: Store>(
             UserReply::TokenScopes(obj.check_api_token(&id, secret, now).await?)
         }
         UserCall::RevokeAllApiTokens { now } => {
-            UserReply::SessionsEnded(obj.revoke_all_api_tokens(now).await?)
+            UserReply::Count(obj.revoke_all_api_tokens(now).await?)
         }
         UserCall::StartRegistration { identity, purpose, now } => {
             let (ceremony_id, options) = obj.start_registration(&identity, purpose, now).await?;

@@ -303,14 +303,14 @@ pub(crate) async fn update(ctx: &Ctx<'_>, req: &mut Request) -> Result<Response,
     if demoted {
         // Their tokens must not come back to life with a later promotion.
         match stubs::user(ctx.env, &record.id, UserCall::RevokeAllApiTokens { now: ctx.now }).await? {
-            UserReply::SessionsEnded(_) => {}
+            UserReply::Count(_) => {}
             other => return Err(unexpected(&other)),
         }
     }
     if let Some(disabled) = body.disabled {
         let call = UserCall::SetDisabled { by: me.user.id.clone(), disabled, now: ctx.now };
         match stubs::user(ctx.env, &record.id, call).await? {
-            UserReply::SessionsEnded(_) => {}
+            UserReply::Count(_) => {}
             other => return Err(unexpected(&other)),
         }
     }
