@@ -274,12 +274,24 @@ pub(crate) enum UserReply {
     TokenScopes(Vec<TokenScope>),
     /// How many the call ended or revoked (sessions when disabling, tokens when revoking all).
     Count(usize),
-    RegistrationStarted { ceremony_id: CeremonyId, options: Box<CreationChallengeResponse> },
-    Registered { passkey: PasskeySummary, purpose: Purpose },
-    AuthenticationStarted { ceremony_id: CeremonyId, options: Box<RequestChallengeResponse> },
+    RegistrationStarted {
+        ceremony_id: CeremonyId,
+        options: Box<CreationChallengeResponse>,
+    },
+    Registered {
+        passkey: PasskeySummary,
+        purpose: Purpose,
+    },
+    AuthenticationStarted {
+        ceremony_id: CeremonyId,
+        options: Box<RequestChallengeResponse>,
+    },
     SignedIn(SignedIn),
     Session(SessionRecord),
-    Methods { passkeys: Vec<PasskeySummary>, totp: Vec<TotpMethodSummary> },
+    Methods {
+        passkeys: Vec<PasskeySummary>,
+        totp: Vec<TotpMethodSummary>,
+    },
     TotpEnrolmentStarted(Box<TotpEnrolmentStarted>),
     TotpEnrolled(TotpMethodSummary),
     Verified(MfaEvidence),
@@ -289,11 +301,16 @@ pub(crate) enum UserReply {
     Prompts(Vec<PendingPrompt>),
     FraudReported(FraudReported),
     Invitation(Invitation),
-    InvitationValid { expires_at: UnixMillis },
+    InvitationValid {
+        expires_at: UnixMillis,
+    },
     Status(AccountStatus),
     Bypass(BypassSummary),
     Proof(Box<DomainEvidence>),
-    Standing { methods: Vec<MfaMethodSummary>, status: UserStatus },
+    Standing {
+        methods: Vec<MfaMethodSummary>,
+        status: UserStatus,
+    },
     Done,
 }
 
@@ -445,9 +462,7 @@ pub(crate) async fn dispatch_user<S: Store, K: Store>(
             let (_, id, secret) = token.parts().ok_or_else(crate::session::unauthenticated)?;
             UserReply::TokenScopes(obj.check_api_token(&id, secret, now).await?)
         }
-        UserCall::RevokeAllApiTokens { now } => {
-            UserReply::Count(obj.revoke_all_api_tokens(now).await?)
-        }
+        UserCall::RevokeAllApiTokens { now } => UserReply::Count(obj.revoke_all_api_tokens(now).await?),
         UserCall::StartRegistration { identity, purpose, now } => {
             let (ceremony_id, options) = obj.start_registration(&identity, purpose, now).await?;
             UserReply::RegistrationStarted { ceremony_id, options: Box::new(options) }

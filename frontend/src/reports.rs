@@ -23,20 +23,12 @@ pub fn report_url(from: UnixMillis, to: UnixMillis, csv: bool) -> String {
 
 /// What went right: sign-ins, verifications, activations with MFA.
 pub fn good(c: &Counts) -> u64 {
-    Tally::ALL
-        .iter()
-        .filter(|t| !t.is_problem() && !matches!(t, Tally::BypassesGranted | Tally::BypassesUsed))
-        .map(|t| c.get(*t))
-        .sum()
+    Tally::ALL.iter().filter(|t| !t.is_problem()).map(|t| c.get(*t)).sum()
 }
 
 /// What went wrong or around MFA: failures, lockouts, fraud reports, bare activations, bypasses.
 pub fn problems(c: &Counts) -> u64 {
-    Tally::ALL
-        .iter()
-        .filter(|t| t.is_problem() || matches!(t, Tally::BypassesGranted | Tally::BypassesUsed))
-        .map(|t| c.get(*t))
-        .sum()
+    Tally::ALL.iter().filter(|t| t.is_problem()).map(|t| c.get(*t)).sum()
 }
 
 /// One day's bar: where it stands and how tall each part is.

@@ -63,7 +63,8 @@ impl Tally {
         Self::ALL.iter().copied().find(|t| t.as_str() == s)
     }
 
-    /// Whether it counts something that went wrong (the charts draw these apart).
+    /// Whether it counts something that went wrong or around MFA — a failure, a lockout, a fraud
+    /// report, a bare activation, a bypass (the charts draw these apart from what went right).
     #[must_use]
     pub const fn is_problem(self) -> bool {
         matches!(
@@ -73,6 +74,8 @@ impl Tally {
                 | Self::Lockouts
                 | Self::FraudReports
                 | Self::ActivationsWithoutMfa
+                | Self::BypassesGranted
+                | Self::BypassesUsed
         )
     }
 }
