@@ -8,6 +8,7 @@ use elevate_shared::api::paths;
 use elevate_shared::domain::audit::{ChainBreakReason, Details};
 use elevate_shared::domain::audit_query::AuditFilter;
 use elevate_shared::ids::UserId;
+use elevate_shared::percent;
 use elevate_shared::time::UnixMillis;
 
 /// Events per page on screen.
@@ -72,20 +73,9 @@ fn query(filter: &AuditFilter, extra: &[(&str, String)]) -> String {
         .to_query()
         .into_iter()
         .chain(extra.iter().map(|(k, v)| (*k, v.clone())))
-        .map(|(k, v)| format!("{k}={}", encode(&v)))
+        .map(|(k, v)| format!("{k}={}", percent::encode(&v)))
         .collect();
     if pairs.is_empty() { String::new() } else { format!("?{}", pairs.join("&")) }
-}
-
-/// RFC 3986 unreserved characters pass; everything else is `%XX`.
-fn encode(value: &str) -> String {
-    value
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 /// The search URL for one page.

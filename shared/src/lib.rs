@@ -7,4 +7,5 @@
 pub mod api;
 pub mod domain;
 pub mod ids;
+pub mod percent;
 pub mod time;

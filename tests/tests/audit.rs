@@ -209,7 +209,7 @@ async fn a_search_refuses_bad_filters_and_members_and_pages_back_with_its_cursor
     loop {
         let url = match &cursor {
             None => "/api/v1/audit/search?limit=2".to_owned(),
-            Some(c) => format!("/api/v1/audit/search?limit=2&cursor={}", urlencode(c)),
+            Some(c) => format!("/api/v1/audit/search?limit=2&cursor={}", elevate_shared::percent::encode(c)),
         };
         let page = admin.api.get(&url).await;
         assert_eq!(page.status, 200, "{}", page.body);
@@ -235,17 +235,4 @@ async fn a_search_refuses_bad_filters_and_members_and_pages_back_with_its_cursor
     events.reverse();
     assert_eq!(elevate_shared::domain::verify_chain(&events), Ok(()));
     Ok(())
-}
-
-/// Percent-encodes a cursor for a query string.
-fn urlencode(s: &str) -> String {
-    s.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
 }

@@ -106,7 +106,7 @@ pub async fn measure(stack: &Stack) -> Result<Vec<Value>> {
     for _ in 0..100 {
         let path = match &cursor {
             None => "/api/v1/audit/search?limit=50".to_owned(),
-            Some(c) => format!("/api/v1/audit/search?limit=50&cursor={}", c.replace('/', "%2F")),
+            Some(c) => format!("/api/v1/audit/search?limit=50&cursor={}", elevate_shared::percent::encode(c)),
         };
         let (took, body) = get(path).await?;
         let page: Value = serde_json::from_slice(&body)?;
