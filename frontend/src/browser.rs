@@ -30,6 +30,16 @@ pub async fn copy(text: &str) -> bool {
     JsFuture::from(copy_text(text)).await.is_ok()
 }
 
+/// Copies `text` and says how it went, as an outcome line shows it; `what` names the thing to
+/// select and copy by hand when the browser refuses ("the link", "the token").
+pub async fn copy_outcome(text: &str, what: &str) -> Result<String, String> {
+    if copy(text).await {
+        Ok("Copied.".to_owned())
+    } else {
+        Err(format!("This browser did not allow copying: select {what} and copy it."))
+    }
+}
+
 /// Moves focus to the element with this id, which scrolls it into view.
 pub fn focus(id: &str) {
     let element = web_sys::window()

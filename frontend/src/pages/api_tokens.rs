@@ -122,11 +122,7 @@ fn ShownOnce(token: ApiTokenSecret, close: Callback<()>) -> impl IntoView {
     let copy = move |_| {
         let text = text.clone();
         leptos::task::spawn_local(async move {
-            copied.set(Some(if browser::copy(&text).await {
-                Ok("Copied.".to_owned())
-            } else {
-                Err("This browser did not allow copying: select the token and copy it.".to_owned())
-            }));
+            copied.set(Some(browser::copy_outcome(&text, "the token").await));
         });
     };
     view! {

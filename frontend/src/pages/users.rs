@@ -167,11 +167,7 @@ fn InvitationPanel(issued: Issued, close: Callback<()>) -> impl IntoView {
     let copy = move |_| {
         let text = to_copy.clone();
         leptos::task::spawn_local(async move {
-            copied.set(Some(if browser::copy(&text).await {
-                Ok("Copied.".to_owned())
-            } else {
-                Err("This browser did not allow copying: select the link and copy it.".to_owned())
-            }));
+            copied.set(Some(browser::copy_outcome(&text, "the link").await));
         });
     };
     let name = issued.name;
