@@ -79,8 +79,8 @@ impl<S: OrderedStore> AuditLog<'_, S> {
 
     /// Appends the entries not seen before, in order, indexed; returns how many were new.
     pub async fn append(&self, entries: Vec<Entry>) -> Result<usize, AppError> {
-        self.catch_up_indexes().await?;
         let mut head = self.head().await?;
+        self.catch_up_indexes(head.as_ref()).await?;
         let mut appended = 0;
         for entry in entries {
             let seen = keys::seen(&entry.id);
@@ -129,7 +129,7 @@ impl<S: OrderedStore> AuditLog<'_, S> {
 
     /// MFA from day `from` up to (not including) day `to`, from the counters alone.
     pub async fn mfa_report(&self, from: u64, to: u64) -> Result<MfaReport, AppError> {
-        self.catch_up_indexes().await?;
+        self.catch_up_indexes(self.head().await?.as_ref()).await?;
         let mut days: BTreeMap<u64, Counts> = (from..to).map(|d| (d, Counts::default())).collect();
         let mut by_method: BTreeMap<ReportMethod, Counts> = BTreeMap::new();
         let mut by_person: BTreeMap<UserId, Counts> = BTreeMap::new();
@@ -194,8 +194,8 @@ impl<S: OrderedStore> AuditLog<'_, S> {
     }
 
     /// Indexes the events a log written before indexes existed holds, once.
-    async fn catch_up_indexes(&self) -> Result<(), AppError> {
-        let Some(head) = self.head().await? else { return Ok(()) };
+    async fn catch_up_indexes(&self, head: Option<&AuditEvent>) -> Result<(), AppError> {
+        let Some(head) = head else { return Ok(()) };
         let mut next: u64 = get_json(self.store, keys::INDEXED_TO).await?.unwrap_or(0);
         while next <= head.seq {
             let from = keys::event(next);
@@ -248,7 +248,7 @@ impl<S: OrderedStore> AuditLog<'_, S> {
         cursor: Option<&AuditCursor>,
         limit: usize,
     ) -> Result<AuditSearchPage, AppError> {
-        self.catch_up_indexes().await?;
+        self.catch_up_indexes(self.head().await?.as_ref()).await?;
         let path = filter.search_path();
         let (prefix, start) = match &path {
             SearchPath::Log => (keys::EVENT_PREFIX.to_owned(), None),
